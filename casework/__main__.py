@@ -1,0 +1,5 @@
+"""``python -m casework``."""
+
+from casework.cli import run
+
+run()

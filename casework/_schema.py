@@ -1,0 +1,114 @@
+"""Checks a TOML table's keys and types against a small schema, reporting every problem.
+
+Shared by the readers of people, documents, case files and what-ifs, so that
+each kind of file gets the same messages: unknown keys, missing keys, wrong
+types, each with its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from casework._toml import TomlFile
+from casework.errors import Problem
+
+__all__ = ["Field", "check_table", "is_id"]
+
+_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", list: "a list"}
+
+
+@attrs.frozen
+class Field:
+    """One key of a table: its type, whether it is required, and list item type."""
+
+    type: type
+    required: bool = False
+    items: type | None = None
+
+    def describe(self) -> str:
+        if self.type is list and self.items is str:
+            return "a list of strings"
+        return _TYPE_NAMES.get(self.type, self.type.__name__)
+
+
+def is_id(value: object) -> bool:
+    """Ids are short names of letters, digits, '-' and '_' (no spaces, no paths)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= 80
+        and value.replace("-", "").replace("_", "").isalnum()
+        and value.isascii()
+    )
+
+
+def check_table(
+    toml: TomlFile,
+    row: Any,
+    schema: Mapping[str, Field],
+    *,
+    table: str,
+    index: int | None = None,
+    label: str,
+) -> list[Problem]:
+    """Every problem with one table's keys and value types; [] when it is fine."""
+    if not isinstance(row, Mapping):
+        return [toml.problem(f"{label} is not a table", "expected a TOML table", table=table)]
+    problems: list[Problem] = []
+    where: dict[str, Any] = {"table": table, "index": index}
+    for key in row:
+        if key not in schema:
+            problems.append(
+                toml.problem(
+                    f"{label}: unknown key {key!r}",
+                    "expected one of: " + ", ".join(schema),
+                    key=key,
+                    **where,
+                )
+            )
+    for key, field in schema.items():
+        if key not in row:
+            if field.required:
+                problems.append(
+                    toml.problem(
+                        f"{label}: missing key {key!r}",
+                        f"expected {key} = {field.describe()}",
+                        **where,
+                    )
+                )
+            continue
+        value = row[key]
+        ok = isinstance(value, field.type) and not (
+            field.type is int and isinstance(value, bool)
+        )
+        if ok and field.items is not None:
+            ok = all(isinstance(v, field.items) for v in value)
+        if ok and field.type is str and field.required and not value.strip():
+            ok = False
+        if not ok:
+            problems.append(
+                toml.problem(
+                    f"{label}: {key} is {_describe(value)}",
+                    f"expected {field.describe()}"
+                    + (" (not empty)" if field.type is str and field.required else ""),
+                    key=key,
+                    **where,
+                )
+            )
+    return problems
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, str):
+        return "an empty string" if not value.strip() else f"the string {value[:40]!r}"
+    if isinstance(value, int | float):
+        return f"{value!r} (a number)"
+    if isinstance(value, list):
+        return "a list" + (" with non-string items" if value else "")
+    if isinstance(value, Mapping):
+        return "a table"
+    return type(value).__name__

@@ -1,0 +1,111 @@
+"""One family of exceptions: every error casework raises on purpose.
+
+Each message says what was wrong, where, and what was allowed, in the form
+``file:line: what is wrong; what was expected``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+__all__ = [
+    "CaseFileError",
+    "CaseworkError",
+    "IllegalTransition",
+    "Problem",
+    "UnknownCase",
+]
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with one input file, at one line (0 when not known)."""
+
+    path: str
+    line: int
+    what: str
+    expected: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.what}"
+        if self.expected:
+            text += f"; {self.expected}"
+        return text
+
+    @classmethod
+    def at(
+        cls, path: Path | str, line: int, what: str, expected: str = ""
+    ) -> Problem:
+        """A problem in ``path``, shown relative to the working directory when inside it."""
+        return cls(display_path(path), line, what, expected)
+
+
+def display_path(path: Path | str) -> str:
+    """The path as a user typed it: relative to the working directory when possible."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(p)
+
+
+class CaseworkError(Exception):
+    """Base of every error casework raises on purpose."""
+
+
+class CaseFileError(CaseworkError):
+    """One or more input files are malformed; ``.problems`` lists each."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems: tuple[Problem, ...] = (
+            (problems,) if isinstance(problems, Problem) else tuple(problems)
+        )
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UnknownCase(CaseworkError, KeyError):
+    """No case (or what-if) with that id in the casebook."""
+
+    def __init__(self, case_id: str, known: list[str]) -> None:
+        self.case_id = case_id
+        self.known = tuple(known)
+        super().__init__(case_id)
+
+    def __str__(self) -> str:
+        return f"no case {self.case_id!r}; known cases: {', '.join(self.known) or 'none'}"
+
+
+class IllegalTransition(CaseworkError):
+    """An event's kind cannot happen in the state the case is in.
+
+    Keeps ``.event`` (the offending event), ``.state`` (the state before it) and
+    ``.allowed`` (the kinds the procedure allows there) for callers.
+    """
+
+    def __init__(
+        self, event: object, state: str, allowed: list[str], unmet: str = ""
+    ) -> None:
+        self.event = event
+        self.state = state
+        self.allowed = tuple(allowed)
+        self.unmet = unmet
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        """``event 'x' (kind) cannot follow state 's'; allowed here: ...``."""
+        ev = self.event
+        ev_id = getattr(ev, "id", "?")
+        kind = getattr(ev, "kind", "?")
+        allowed = ", ".join(self.allowed) if self.allowed else "nothing (final state)"
+        why = f" ({self.unmet})" if self.unmet else ""
+        return (
+            f"event {ev_id!r} ({kind}) cannot follow state {self.state!r}{why}; "
+            f"allowed here: {allowed}"
+        )
+
+    def __str__(self) -> str:
+        origin = getattr(self.event, "origin", None)
+        return f"{origin}: {self.describe()}" if origin else self.describe()

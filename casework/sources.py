@@ -1,0 +1,94 @@
+"""Source documents: the shipped texts that every event quotes, and their provenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from casework._schema import Field, check_table, is_id
+from casework._toml import TomlFile, read_text
+from casework.errors import CaseFileError, Problem
+
+__all__ = ["Document", "read_documents"]
+
+_SCHEMA = {
+    "id": Field(str, required=True),
+    "file": Field(str, required=True),
+    "title": Field(str, required=True),
+    "short_title": Field(str),
+    "author": Field(str),
+    "date": Field(str),
+    "provenance": Field(str),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Document:
+    """A source document: its metadata and its full text, as shipped."""
+
+    id: str
+    file: str
+    title: str
+    text: str = attrs.field(repr=False)
+    short_title: str = ""
+    author: str = ""
+    date: str = ""
+    provenance: str = ""
+
+    def contains(self, quote: str) -> bool:
+        """True when ``quote`` occurs in the text verbatim (no normalising)."""
+        return bool(quote) and quote in self.text
+
+    def line_of(self, quote: str) -> int:
+        """The line of the text on which ``quote`` begins (0 when absent)."""
+        at = self.text.find(quote) if quote else -1
+        return self.text.count("\n", 0, at) + 1 if at >= 0 else 0
+
+
+def safe_child(root: Path, relative: str) -> Path | None:
+    """``root/relative`` if it stays inside ``root`` (no '..', no absolute path, no
+    symlink leading out); None otherwise."""
+    if not relative or Path(relative).is_absolute() or "\\" in relative:
+        return None
+    candidate = root / relative
+    try:
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            return None
+    except OSError:
+        return None
+    return candidate
+
+
+def read_documents(path: Path) -> dict[str, Document]:
+    """Read ``documents.toml`` and each document's text, which must lie inside its folder."""
+    toml = TomlFile.read(path)
+    rows = toml.data.get("documents", [])
+    if not isinstance(rows, list):
+        raise CaseFileError(toml.problem("documents is not an array of tables", "expected [[documents]]"))
+    problems: list[Problem] = []
+    docs: dict[str, Document] = {}
+    for i, row in enumerate(rows):
+        where = {"table": "documents", "index": i}
+        found = check_table(toml, row, _SCHEMA, label=f"document {i + 1}", **where)
+        if found:
+            problems += found
+            continue
+        did = row["id"]
+        if not is_id(did) or did in docs:
+            problems.append(toml.problem(f"document id {did!r} is not valid or is defined twice", "expected a unique id of letters, digits, '-' or '_'", key="id", **where))
+            continue
+        file = safe_child(path.parent, row["file"])
+        if file is None:
+            problems.append(toml.problem(f"document {did!r}: file {row['file']!r} is outside the scenarios folder", "expected a path inside " + str(path.parent.name or "."), key="file", **where))
+            continue
+        try:
+            text = read_text(file)
+        except CaseFileError as err:
+            problems.append(toml.problem(f"document {did!r}: {err.problems[0].what} ({row['file']})", err.problems[0].expected or "expected a readable UTF-8 text file", key="file", **where))
+            continue
+        docs[did] = Document(text=text, **row)
+    if problems:
+        raise CaseFileError(problems)
+    return docs
