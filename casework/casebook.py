@@ -172,7 +172,7 @@ def check_paths(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
         if path.is_dir():
             book, found = _load(path)
             problems += found
-            checked += 1 + len(_case_files(path))
+            checked += 3 + len(list(path.glob("procedures/*.toml"))) + len(_case_files(path))
             continue
         if not path.exists():
             problems.append(Problem.at(path, 0, "no such file or folder", "expected a case file or a scenarios folder"))

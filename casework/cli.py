@@ -149,7 +149,7 @@ def main(
         args = parser.parse_args(argv)
     except _UsageError as usage:
         err.print(plain(parser.format_usage().rstrip()))
-        err.print(plain(str(usage)), style="error")
+        err.print(plain(str(usage)), style="error", soft_wrap=True)
         return EXIT_USAGE
     except SystemExit as done:  # --help and --version
         return int(done.code or 0)
@@ -164,16 +164,16 @@ def main(
         return _cmd_replay(args, out, ask or out.input)
     except CaseFileError as problem:
         for p in problem.problems:
-            err.print(plain(str(p)))
+            err.print(plain(str(p)), soft_wrap=True)
         n = len(problem.problems)
         if n > 1:
             err.print(plain(f"{n} problems"), style="error")
         return EXIT_INPUT
     except IllegalTransition as problem:
-        err.print(plain(str(problem)))
+        err.print(plain(str(problem)), soft_wrap=True)
         return EXIT_INPUT
     except CaseworkError as problem:
-        err.print(plain(f"casework: {problem}"))
+        err.print(plain(f"casework: {problem}"), soft_wrap=True)
         return EXIT_INPUT
     except KeyboardInterrupt:
         err.print(plain("casework: interrupted"))
@@ -186,7 +186,8 @@ def main(
                 ("casework: internal error: ", "error"),
                 plain(f"{type(bug).__name__}: {bug}"),
                 plain(f" (please report it to {ISSUES_URL}; run again with --debug for the traceback)"),
-            )
+            ),
+            soft_wrap=True,
         )
         return 70
 

@@ -249,5 +249,5 @@ class CaseList:
                 str(len(history.case.events)),
                 Text(history.outcome, outcome_style(history.outcome)),
             )
-        yield table
+        yield Block(table)
 

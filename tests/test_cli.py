@@ -1,0 +1,127 @@
+"""The command line: output, exit codes, JSON, stepping."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import edit
+
+
+class TestReplay:
+    def test_replay_prints_the_timeline_and_outcome(self, cli: Callable[..., object]) -> None:
+        """Exit 0; the timeline ends with the outcome and the path."""
+        result = cli("replay", "alliluyeva")
+        assert result.code == 0
+        assert result.out.endswith(
+            "Outcome: reinstated\n"
+            "Path: member → expelled → intercession → verification_requested → reinstated\n"
+        )
+
+    def test_json_has_the_documented_keys(self, cli: Callable[..., object]) -> None:
+        """--json prints case, outcome, states and events with from/to and quote."""
+        result = cli("replay", "kasparova-popova", "--json")
+        data = json.loads(result.out)
+        assert (data["case"], data["outcome"]) == ("kasparova-popova", "reinstated")
+        assert data["states"] == [
+            "member", "expelled", "appealed", "intercession", "verification_requested", "reinstated",
+        ]
+        last = data["events"][-1]
+        assert {k: last[k] for k in ("id", "kind", "date", "from", "to", "quote")} == {
+            "id": "reinstated",
+            "kind": "reinstate",
+            "date": "1921-12-20/..",
+            "from": "verification_requested",
+            "to": "reinstated",
+            "quote": "Yevgenia Popova (Kasparova) was reinstated in the Party.",
+        }
+
+    def test_replay_without_a_case_replays_all(self, cli: Callable[..., object]) -> None:
+        """Both bundled cases, each with its outcome."""
+        result = cli("replay", "--json")
+        assert [(d["case"], d["outcome"]) for d in json.loads(result.out)] == [
+            ("alliluyeva", "reinstated"), ("kasparova-popova", "reinstated"),
+        ]
+
+    def test_until_a_date(self, cli: Callable[..., object]) -> None:
+        """--until DATE stops part-way and says the state there."""
+        result = cli("replay", "alliluyeva", "--until", "1921-12-20")
+        assert "Stopped after event 6 of 7: state verification_requested\n" in result.out
+
+    def test_step_waits_for_enter_between_events(self, cli: Callable[..., object]) -> None:
+        """One prompt between each pair of events; all events shown."""
+        result = cli("replay", "alliluyeva", "--step", answers=[""] * 6)
+        assert len(result.prompts) == 6
+        assert result.out.endswith("reinstated\n")
+        assert "  7 after 20 Dec 1921" in result.out
+
+    def test_step_q_stops_there(self, cli: Callable[..., object]) -> None:
+        """q at the second prompt stops after event 2 and shows the state."""
+        result = cli("replay", "alliluyeva", "--step", answers=["", "q"])
+        assert "  3 Jul 1917" not in result.out
+        assert "Stopped after event 2 of 7: state member\n" in result.out
+
+    def test_unknown_case_exits_1_naming_the_known(self, cli: Callable[..., object]) -> None:
+        """A case id that does not exist lists the ones that do."""
+        result = cli("replay", "trotsky")
+        assert (result.code, result.out) == (1, "")
+        assert result.err == "casework: no case 'trotsky'; known cases: alliluyeva, kasparova-popova\n"
+
+    def test_bad_until_is_a_usage_error(self, cli: Callable[..., object]) -> None:
+        """Exit 2 with argparse's message."""
+        result = cli("replay", "alliluyeva", "--until", "Christmas")
+        assert result.code == 2
+        assert "'Christmas' is neither an event number nor a date; expected e.g. 5 or 1921-12-20" in result.err
+
+    def test_broken_scenarios_exit_1(self, scenarios: Path, cli: Callable[..., object]) -> None:
+        """Replaying from a broken folder reports the problem, not a traceback."""
+        edit(scenarios / "cases" / "alliluyeva.toml", 'kind = "expel"', 'kind = 7')
+        result = cli("replay", "--scenarios", str(scenarios), "alliluyeva")
+        assert result.code == 1
+        assert result.err.endswith(
+            "alliluyeva.toml:54: event 'expelled': kind is 7 (a number); expected a string (not empty)\n"
+        )
+        assert "Traceback" not in result.err
+
+
+class TestList:
+    def test_list(self, cli: Callable[..., object]) -> None:
+        """The cases with their event counts and outcomes."""
+        result = cli("list")
+        assert result.out == (
+            "case              title                           events  outcome\n"
+            "alliluyeva        Nadezhda Sergeyevna Alliluyeva       7  reinstated\n"
+            "kasparova-popova  Yevgenia Popova (Kasparova)         11  reinstated\n"
+        )
+
+    def test_missing_folder(self, tmp_path: Path, cli: Callable[..., object]) -> None:
+        """--scenarios pointing nowhere says what a scenarios folder holds."""
+        result = cli("list", "--scenarios", str(tmp_path / "nowhere"))
+        assert result.code == 1
+        assert result.err.endswith(
+            "nowhere: no such folder; expected a scenarios folder with procedure.toml, "
+            "people.toml, documents.toml and cases/\n"
+        )
+
+
+class TestProcess:
+    def test_python_m_casework_piped_is_plain(self, tmp_path: Path) -> None:
+        """Run as a program from another folder: no escape codes when piped."""
+        env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COLUMNS")}
+        done = subprocess.run(
+            [sys.executable, "-m", "casework", "replay", "alliluyeva"],
+            cwd=tmp_path, capture_output=True, text=True, env=env, check=False,
+        )
+        assert done.returncode == 0
+        assert "\x1b" not in done.stdout
+        assert max(len(line) for line in done.stdout.splitlines()) <= 80
+
+    def test_no_command_prints_help_and_exits_2(self, cli: Callable[..., object]) -> None:
+        """Bare `casework` is a usage error that shows the commands."""
+        result = cli()
+        assert result.code == 2
+        assert "replay" in result.out and "check" in result.out

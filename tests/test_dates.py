@@ -1,0 +1,66 @@
+"""Historical dates: EDTF parsing, Old Style conversion, historian's display."""
+
+from __future__ import annotations
+
+import pytest
+
+from casework import HistDate
+
+
+class TestDisplay:
+    @pytest.mark.parametrize(
+        ("edtf", "calendar", "shown"),
+        [
+            ("1921-12-20", "gregorian", "20 Dec 1921"),
+            ("1921-12-20T20:00:00", "gregorian", "20 Dec 1921, 20.00"),
+            ("1921-12", "gregorian", "Dec 1921"),
+            ("../1921-12-20", "gregorian", "before 20 Dec 1921"),
+            ("1921-12-20/..", "gregorian", "after 20 Dec 1921"),
+            ("1921-08-15/1921-12-20", "gregorian", "15 Aug – 20 Dec 1921"),
+            ("1917-07~", "gregorian", "c. Jul 1917"),
+            ("1921-12-20?", "gregorian", "20 Dec 1921?"),
+            ("../..", "gregorian", "date unknown"),
+            ("1917-07-03/1917-07-05", "julian", "3–5 Jul 1917 O.S. (16–18 Jul 1917 N.S.)"),
+            ("1917-10-25", "julian", "25 Oct 1917 O.S. (7 Nov 1917 N.S.)"),
+            ("1917-07", "julian", "Jul 1917 O.S. (14 Jul – 13 Aug 1917 N.S.)"),
+            ("../1917-10-25", "julian", "before 25 Oct 1917 O.S. (7 Nov 1917 N.S.)"),
+        ],
+    )
+    def test_as_a_historian_writes_it(self, edtf: str, calendar: str, shown: str) -> None:
+        """Each EDTF form is shown in words, both styles for Old Style dates."""
+        assert HistDate.parse(edtf, calendar).display() == shown
+
+
+class TestBounds:
+    def test_old_style_is_converted_to_new_style(self) -> None:
+        """The October Revolution, 25 Oct 1917 O.S., is 7 Nov 1917 N.S."""
+        d = HistDate.parse("1917-10-25", "julian")
+        assert (d.lower, d.upper) == ((1917, 11, 7), (1917, 11, 7))
+
+    def test_open_start_has_no_lower_bound(self) -> None:
+        """'before 20 Dec 1921' is bounded above only."""
+        d = HistDate.parse("../1921-12-20")
+        assert (d.lower, d.upper) == (None, (1921, 12, 20))
+
+    def test_known_by(self) -> None:
+        """An event is known by a day only when its latest possible day is not after it."""
+        assert HistDate.parse("../1921-12-20").known_by((1921, 12, 20))
+        assert not HistDate.parse("1921-12-20/..").known_by((1921, 12, 31))
+
+
+class TestErrors:
+    @pytest.mark.parametrize(
+        ("edtf", "calendar", "message"),
+        [
+            ("1921-02-30", "gregorian", "date '1921-02-30' is not a real day"),
+            ("20 Dec 1921", "gregorian", "date '20 Dec 1921' is not a valid EDTF date"),
+            ("1921-13", "gregorian", "date '1921-13' is not a valid EDTF date"),
+            ("1921-12-20", "julian", "marked Old Style (julian), but Russia used the Old Style only until 31 Jan 1918"),
+            ("1921-12-20/1921-12-01", "gregorian", "ends before it starts"),
+            ("1921", "mayan", "calendar 'mayan' is not known; expected one of: gregorian, julian"),
+        ],
+    )
+    def test_bad_dates_say_what_is_wrong(self, edtf: str, calendar: str, message: str) -> None:
+        """Impossible or malformed dates raise ValueError naming the date."""
+        with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            HistDate.parse(edtf, calendar)
