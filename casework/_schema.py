@@ -7,6 +7,7 @@ types, each with its line.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -101,6 +102,8 @@ def check_table(
 
 
 def _describe(value: Any) -> str:
+    if isinstance(value, dt.date | dt.time):
+        return f"the TOML date/time {value.isoformat()} (unquoted)"
     if isinstance(value, bool):
         return f"{str(value).lower()} (a boolean)"
     if isinstance(value, str):

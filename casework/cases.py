@@ -131,7 +131,7 @@ def check_event_row(
         add(f"basis {basis!r} is not known", "expected one of: " + ", ".join(bases), "basis")
     if basis == "inferred" and not row.get("reasoning", "").strip():
         add("an inferred event has no reasoning", "expected reasoning = why the modeller infers it", "basis")
-    if basis == "hypothetical":
+    if basis == "hypothetical" and allow_hypothetical:
         if "quote" in row or "source" in row:
             add("a hypothetical event quotes a source", "expected reasoning instead of source and quote", "quote")
         if not row.get("reasoning", "").strip():
@@ -151,8 +151,10 @@ def check_event_row(
         for pid in row.get(key, []):
             if pid not in ctx.people:
                 add(f"{key[:-1]} {pid!r} is not in people.toml", "expected the id of a person or body defined there", key)
+    if row.get("quote") == "":
+        add("quote is empty", "expected the exact words of the source", "quote")
     source = row.get("source")
-    if isinstance(source, str):
+    if isinstance(source, str) and row.get("quote") != "":
         doc = ctx.documents.get(source)
         if doc is None:
             add(f"source {source!r} is not in documents.toml", "expected one of: " + ", ".join(ctx.documents), "source")

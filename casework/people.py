@@ -51,11 +51,13 @@ def read_people(path: Path) -> dict[str, Person]:
     people: dict[str, Person] = {}
     for i, row in enumerate(rows):
         where = {"table": "people", "index": i}
-        found = check_table(toml, row, _SCHEMA, label=f"person {i + 1}", **where)
+        label = f"person {row['id']!r}" if isinstance(row, dict) and isinstance(row.get("id"), str) else f"person {i + 1}"
+        found = check_table(toml, row, _SCHEMA, label=label, **where)
         if found:
             problems += found
             continue
         pid = row["id"]
+        before = len(problems)
         if not is_id(pid):
             problems.append(toml.problem(f"person id {pid!r} is not valid", "expected letters, digits, '-' or '_'", key="id", **where))
         elif pid in people:
@@ -64,7 +66,7 @@ def read_people(path: Path) -> dict[str, Person]:
             problems.append(toml.problem(f"person {pid!r}: kind {row['kind']!r} is not known", "expected one of: " + ", ".join(KINDS), key="kind", **where))
         if row.get("level", "") and row["level"] not in LEVELS:
             problems.append(toml.problem(f"person {pid!r}: level {row['level']!r} is not known", "expected one of: " + ", ".join(LEVELS), key="level", **where))
-        if not problems:
+        if len(problems) == before:
             people[pid] = Person(**row)
     for i, row in enumerate(rows):
         for member in row.get("members", []) if isinstance(row, dict) else []:

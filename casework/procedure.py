@@ -305,7 +305,12 @@ class _ProcedureReader:
             seen.add(name)
             final = row.get("final", False)
             if not isinstance(final, bool):
-                self.add("final must be true or false", key="final", **where)
+                self.add(
+                    f"state {name!r}: final is {final!r}",
+                    "expected final = true or final = false",
+                    key="final",
+                    **where,
+                )
                 final = False
             out.append(
                 StateDef(

@@ -71,7 +71,8 @@ def read_documents(path: Path) -> dict[str, Document]:
     docs: dict[str, Document] = {}
     for i, row in enumerate(rows):
         where = {"table": "documents", "index": i}
-        found = check_table(toml, row, _SCHEMA, label=f"document {i + 1}", **where)
+        label = f"document {row['id']!r}" if isinstance(row, dict) and isinstance(row.get("id"), str) else f"document {i + 1}"
+        found = check_table(toml, row, _SCHEMA, label=label, **where)
         if found:
             problems += found
             continue

@@ -1,0 +1,301 @@
+"""Malformed inputs: each gets exit 1, one line per problem with file and line, no
+traceback, and nothing written.
+
+The corpus is in tests/malformed/: ``case-*`` files are placed as a case file,
+``procedure-*``, ``people-*`` and ``documents-*`` replace that file of a scratch
+copy of the bundled scenarios. EXPECTED holds the exact messages.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from casework import bundled_scenarios
+
+CORPUS = Path(__file__).parent / "malformed"
+
+EXPECTED = {
+    'case-actors-number': [
+        "scenarios/cases/probe.toml:13: event 'expelled': actors is a list with non-string items; expected a list of strings",
+    ],
+    'case-actors-string': [
+        "scenarios/cases/probe.toml:13: event 'expelled': actors is the string 'lenin'; expected a list of strings",
+    ],
+    'case-after-final-state': [
+        "scenarios/cases/probe.toml:32: event 'again' (intercede) cannot follow state 'reinstated'; allowed here: nothing (final state)",
+    ],
+    'case-basis-unknown': [
+        "scenarios/cases/probe.toml:13: event 'expelled': basis 'rumoured' is not known; expected one of: stated, inferred",
+    ],
+    'case-broken-string': [
+        "scenarios/cases/probe.toml:8: not valid TOML: Illegal character '\\n'; expected TOML syntax",
+    ],
+    'case-calendar-without-date': [
+        "scenarios/cases/probe.toml:12: event 'expelled': calendar without a date; expected date = an EDTF string",
+    ],
+    'case-date-not-string': [
+        "scenarios/cases/probe.toml:9: event 'expelled': date is the TOML date/time 1921-12-20 (unquoted); expected a string",
+    ],
+    'case-date-reversed': [
+        "scenarios/cases/probe.toml:9: event 'expelled': date '1921-12-20/1921-08-15' ends before it starts",
+    ],
+    'case-duplicate-event-id': [
+        "scenarios/cases/probe.toml:15: event 'expelled': id is used twice; expected unique ids (first used by event 1)",
+    ],
+    'case-duplicate-key': [
+        'scenarios/cases/probe.toml:9: not valid TOML: Cannot overwrite a value; expected TOML syntax',
+    ],
+    'case-empty': [
+        'scenarios/cases/probe.toml: file is empty; expected a TOML document',
+    ],
+    'case-event-id-spaces': [
+        "scenarios/cases/probe.toml:7: event 'the expulsion': id 'the expulsion' is not valid; expected letters, digits, '-' or '_'",
+    ],
+    'case-events-not-tables': [
+        "scenarios/cases/probe.toml:5: [case]: unknown key 'events'; expected one of: id, title, person, procedure, summary",
+    ],
+    'case-first-event-not-expulsion': [
+        "scenarios/cases/probe.toml:6: event 'intercedes' (intercede) cannot follow state 'member'; allowed here: expel",
+    ],
+    'case-hypothetical-in-case-file': [
+        "scenarios/cases/probe.toml:13: event 'expelled': basis 'hypothetical' is not known; expected one of: stated, inferred",
+    ],
+    'case-id-not-string': [
+        'scenarios/cases/probe.toml:2: [case]: id is 7 (a number); expected a string (not empty)',
+    ],
+    'case-id-path': [
+        "scenarios/cases/probe.toml:2: case id '../../etc/passwd' is not valid; expected letters, digits, '-' or '_'",
+    ],
+    'case-illegal-transition': [
+        "scenarios/cases/probe.toml:14: event 'intercedes' (reinstate) cannot follow state 'expelled'; allowed here: appeal, intercede, request_verification",
+    ],
+    'case-impossible-date': [
+        "scenarios/cases/probe.toml:9: event 'expelled': date '1921-02-30' is not a real day; expected a day that exists in the calendar",
+    ],
+    'case-inferred-without-reasoning': [
+        "scenarios/cases/probe.toml:13: event 'expelled': an inferred event has no reasoning; expected reasoning = why the modeller infers it",
+    ],
+    'case-julian-after-1918': [
+        "scenarios/cases/probe.toml:9: event 'expelled': date '../1921-12-20' is marked Old Style (julian), but Russia used the Old Style only until 31 Jan 1918; expected calendar = 'gregorian' for later dates",
+    ],
+    'case-kind-list': [
+        "scenarios/cases/probe.toml:8: event 'expelled': kind is a list with non-string items; expected a string (not empty)",
+    ],
+    'case-kind-unknown': [
+        "scenarios/cases/probe.toml:8: event 'expelled': unknown kind 'purge'; expected one of: expel, appeal, intercede, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_candidate, uphold, annul, background",
+    ],
+    'case-malformed-edtf': [
+        "scenarios/cases/probe.toml:9: event 'expelled': date '20/12/1921' is not a valid EDTF date; expected e.g. 1921-12-20, 1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20",
+    ],
+    'case-missing-id': [
+        "scenarios/cases/probe.toml:1: [case]: missing key 'id'; expected id = a string",
+    ],
+    'case-missing-kind': [
+        "scenarios/cases/probe.toml:6: event 'expelled': missing key 'kind'; expected kind = a string",
+    ],
+    'case-missing-quote': [
+        "scenarios/cases/probe.toml:6: event 'expelled': missing key 'quote'; expected quote = a string (every event cites its source)",
+    ],
+    'case-missing-summary': [
+        "scenarios/cases/probe.toml:6: event 'expelled': missing key 'summary'; expected summary = a string",
+    ],
+    'case-no-case-table': [
+        'scenarios/cases/probe.toml: missing [case] table; expected id, title and person',
+    ],
+    'case-no-events': [
+        'scenarios/cases/probe.toml: no [[events]]; expected at least one event',
+    ],
+    'case-not-utf8': [
+        'scenarios/cases/probe.toml:10: byte 0xe9 is not UTF-8; expected UTF-8 text',
+    ],
+    'case-nul-byte': [
+        'scenarios/cases/probe.toml:10: contains a NUL byte; expected UTF-8 text',
+    ],
+    'case-quote-ansi': [
+        "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): it matches up to 'I have learned ' and then differs at '\\x1b[31mabout\\x1b[0m the e'; expected the exact words of the source",
+    ],
+    'case-quote-empty': [
+        "scenarios/cases/probe.toml:12: event 'expelled': quote is empty; expected the exact words of the source",
+    ],
+    'case-quote-not-in-source': [
+        "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): it matches up to 'on from the Party of Nadezhda ' and then differs at 'Alliluyeva.'; expected the exact words of the source",
+    ],
+    'case-source-unknown': [
+        "scenarios/cases/probe.toml:11: event 'expelled': source 'lenin-1921-12-21' is not in documents.toml; expected one of: lenin-1921-12-20",
+    ],
+    'case-summary-table': [
+        "scenarios/cases/probe.toml:10: event 'expelled': summary is a table; expected a string (not empty)",
+    ],
+    'case-unknown-actor': [
+        "scenarios/cases/probe.toml:13: event 'expelled': actor 'trotsky' is not in people.toml; expected the id of a person or body defined there",
+    ],
+    'case-unknown-calendar': [
+        "scenarios/cases/probe.toml:9: event 'expelled': calendar 'revolutionary' is not known; expected one of: gregorian, julian",
+    ],
+    'case-unknown-key': [
+        "scenarios/cases/probe.toml:13: event 'expelled': unknown key 'qoute'; expected one of: id, kind, date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note",
+    ],
+    'case-unknown-person': [
+        "scenarios/cases/probe.toml:4: person 'trotsky' is not in people.toml; expected the id of a person defined there",
+    ],
+    'case-unknown-procedure': [
+        "scenarios/cases/probe.toml:5: procedure 'purge-1933' is not known; expected one of: purge-1921",
+    ],
+    'case-unknown-recipient': [
+        "scenarios/cases/probe.toml:13: event 'expelled': recipient 'kamenev' is not in people.toml; expected the id of a person or body defined there",
+    ],
+    'case-unknown-table': [
+        "scenarios/cases/probe.toml:14: unknown table 'appendix'; expected [case] and [[events]]",
+    ],
+    'case-whitespace-only': [
+        'scenarios/cases/probe.toml: file is empty; expected a TOML document',
+    ],
+    'documents-absolute-path': [
+        "scenarios/documents.toml:6: document 'lenin-1921-12-20': file '/etc/passwd' is outside the scenarios folder; expected a path inside scenarios",
+    ],
+    'documents-escape-dotdot': [
+        "scenarios/documents.toml:6: document 'lenin-1921-12-20': file '../../etc/passwd' is outside the scenarios folder; expected a path inside scenarios",
+    ],
+    'documents-missing-file': [
+        "scenarios/documents.toml:6: document 'lenin-1921-12-20': no such file (sources/lenin-1921-12-21.txt); expected a readable UTF-8 text file",
+    ],
+    'documents-symlink-out': [
+        "scenarios/documents.toml:6: document 'lenin-1921-12-20': file 'sources/outside.txt' is outside the scenarios folder; expected a path inside scenarios",
+    ],
+    'people-duplicate-id': [
+        "scenarios/people.toml:19: person id 'zalutsky' is defined twice; expected unique ids",
+    ],
+    'people-missing-name': [
+        "scenarios/people.toml:100: person 'stalin': missing key 'name'; expected name = a string",
+    ],
+    'people-unknown-kind': [
+        "scenarios/people.toml:91: person 'sverdlov': kind 'commissar' is not known; expected one of: person, body, group",
+    ],
+    'people-unknown-level': [
+        "scenarios/people.toml:28: person 'central-purge-commission': level 'federal' is not known; expected one of: district, gubernia, central",
+    ],
+    'people-unknown-member': [
+        "scenarios/people.toml:48: person 'alliluyev-family': member 'alliluyev-grandfather' is not in people.toml; expected the id of a person defined there",
+    ],
+    'procedure-bad-requires': [
+        'scenarios/procedure.toml:121: requires must map event kinds to counts; expected e.g. requires = { intercede = 2 }',
+    ],
+    'procedure-duplicate-state': [
+        "scenarios/procedure.toml:23: state 'member' is defined twice; expected unique names",
+        "scenarios/procedure.toml:70: dest state 'expelled' is not a state; expected one of: appealed, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested (or internal = true)",
+        "scenarios/procedure.toml:76: source state 'expelled' is not a state; expected one of: appealed, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
+        "scenarios/procedure.toml:83: source state 'expelled' is not a state; expected one of: appealed, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
+        "scenarios/procedure.toml:90: source state 'expelled' is not a state; expected one of: appealed, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
+        '5 problems',
+    ],
+    'procedure-final-bool': [
+        "scenarios/procedure.toml:54: state 'reinstated': final is 'yes'; expected final = true or final = false",
+    ],
+    'procedure-no-table': [
+        'scenarios/procedure.toml: missing [procedure] table; expected id, title and initial',
+    ],
+    'procedure-reserved-trigger': [
+        "scenarios/procedure.toml:68: trigger 'background' is reserved; expected another name",
+    ],
+    'procedure-unknown-initial': [
+        "scenarios/procedure.toml:17: initial state 'candidate' is not a state; expected one of: appealed, expelled, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
+    ],
+    'procedure-unknown-source': [
+        "scenarios/procedure.toml:69: source state 'citizen' is not a state; expected one of: appealed, expelled, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
+    ],
+}
+
+
+def _place(name: str, root: Path) -> Path:
+    """Copy the bundled scenarios to ``root`` and put corpus file ``name`` in place."""
+    scenarios = root / "scenarios"
+    shutil.copytree(bundled_scenarios(), scenarios)
+    kind = name.split("-")[0]
+    target = {
+        "case": scenarios / "cases" / "probe.toml",
+        "procedure": scenarios / "procedure.toml",
+        "people": scenarios / "people.toml",
+        "documents": scenarios / "documents.toml",
+    }[kind]
+    shutil.copy(CORPUS / f"{name}.toml", target)
+    # A link that leads out of the scenarios folder, for documents-symlink-out.
+    (root / "outside.txt").write_text("not a source", encoding="utf-8")
+    os.symlink(root / "outside.txt", scenarios / "sources" / "outside.txt")
+    return scenarios
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_corpus_is_complete() -> None:
+    """Every corpus file has an expected message and vice versa (at least 40 inputs)."""
+    assert sorted(p.stem for p in CORPUS.glob("*.toml")) == sorted(EXPECTED)
+    assert len(EXPECTED) >= 40
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_malformed_input(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., object]
+) -> None:
+    """`casework check` reports exactly the expected lines, exit 1, and writes nothing."""
+    _place(name, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = _snapshot(tmp_path)
+    result = cli("check", "scenarios")
+    assert (result.code, result.out) == (1, "")
+    assert result.err.splitlines() == EXPECTED[name]
+    assert "Traceback" not in result.err
+    assert _snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", [["replay", "alliluyeva"], ["list"]])
+def test_other_commands_report_the_same(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., object]
+) -> None:
+    """replay and list refuse a broken folder with the same one-line message."""
+    _place("case-impossible-date", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = cli(*command, "--scenarios", "scenarios")
+    assert result.code == 1
+    assert result.err.splitlines() == EXPECTED["case-impossible-date"]
+
+
+def test_a_100_mb_file_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., object]
+) -> None:
+    """A huge case file is refused by its size, before it is read."""
+    scenarios = tmp_path / "scenarios"
+    shutil.copytree(bundled_scenarios(), scenarios)
+    with (scenarios / "cases" / "huge.toml").open("wb") as f:
+        f.truncate(100 * 1024 * 1024)  # sparse: no 100 MB written to disk
+    monkeypatch.chdir(tmp_path)
+    result = cli("check", "scenarios")
+    assert result.code == 1
+    assert result.err == (
+        "scenarios/cases/huge.toml: file is 104,857,600 bytes; expected at most 5,242,880 bytes\n"
+    )
+
+
+def test_markup_and_escapes_in_every_text_field_are_literal(
+    scenarios: Path, cli: Callable[..., object]
+) -> None:
+    """Rich markup and ANSI escapes in titles, summaries, notes and names print as written."""
+    nasty = "[bold red]x[/] \\u001b[2J\\u001b]8;;http://e\\u0007y"
+    case = scenarios / "cases" / "alliluyeva.toml"
+    text = case.read_text("utf-8")
+    for key in ("title", "summary", "date_basis", "note", "reasoning", "locator"):
+        text = text.replace(f'\n{key} = "', f'\n{key} = "{nasty} ')
+    case.write_text(text, "utf-8")
+    people = scenarios / "people.toml"
+    people.write_text(people.read_text("utf-8").replace('name = "V. I. Lenin"', f'name = "{nasty} Lenin"'), "utf-8")
+    result = cli("replay", "--scenarios", str(scenarios), "alliluyeva")
+    assert result.code == 0
+    assert "\x1b" not in result.out and "\x07" not in result.out
+    shown = "[bold red]x[/] \\x1b[2J\\x1b]8;;http://e\\x07y"
+    assert result.out.count(shown) >= 10
