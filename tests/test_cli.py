@@ -125,3 +125,33 @@ class TestProcess:
         result = cli()
         assert result.code == 2
         assert "replay" in result.out and "check" in result.out
+
+
+class TestInternalErrors:
+    def test_one_short_line_without_debug(self, cli: Callable[..., object], monkeypatch: object) -> None:
+        """A bug shows one line saying what failed and how to report it; exit 70."""
+        import casework.cli
+
+        def boom(*_: object) -> int:
+            raise RuntimeError("table on fire")
+
+        monkeypatch.setattr(casework.cli, "_cmd_list", boom)  # type: ignore[attr-defined]
+        result = cli("list")
+        assert result.code == 70
+        assert result.err == (
+            "casework: internal error: RuntimeError: table on fire (please report it to "
+            "the casework issue tracker; run again with --debug for the traceback)\n"
+        )
+
+    def test_debug_shows_the_traceback(self, cli: Callable[..., object], monkeypatch: object) -> None:
+        """With --debug the exception propagates (and Python prints its traceback)."""
+        import pytest
+
+        import casework.cli
+
+        def boom(*_: object) -> int:
+            raise RuntimeError("table on fire")
+
+        monkeypatch.setattr(casework.cli, "_cmd_list", boom)  # type: ignore[attr-defined]
+        with pytest.raises(RuntimeError, match="table on fire"):
+            cli("--debug", "list")
