@@ -9,7 +9,9 @@ historians: "20 Dec 1921, 20.00", "before 20 Dec 1921", "3–5 Jul 1917 O.S.
 
 from __future__ import annotations
 
+import calendar as _calendar
 import datetime as dt
+import functools
 import math
 import re
 from typing import Literal
@@ -92,10 +94,16 @@ def _fmt_edtf(text: str) -> str:
         open_end = end in ("", "..")
         if open_start and open_end:
             return "date unknown"
+        # EDTF bounds are inclusive; "before 20 Dec 1921" is the historian's phrase
+        # for a day, but for a month or a year the bound is its last (first) day.
         if open_start:
-            return f"before {_fmt_single(end) or end}"
+            m = _SIMPLE.match(end)
+            word = "before" if m is None or m["d"] else "by the end of"
+            return f"{word} {_fmt_single(end) or end}"
         if open_end:
-            return f"after {_fmt_single(start) or start}"
+            m = _SIMPLE.match(start)
+            word = "after" if m is None or m["d"] else "from the start of"
+            return f"{word} {_fmt_single(start) or start}"
         a, b = _SIMPLE.match(start), _SIMPLE.match(end)
         if a and b and a["d"] and b["d"] and not (a["q"] or b["q"] or a["hh"] or b["hh"]):
             return _fmt_span(
@@ -104,6 +112,79 @@ def _fmt_edtf(text: str) -> str:
             )
         return f"{_fmt_single(start) or start} – {_fmt_single(end) or end}"
     return _fmt_single(text) or text
+
+
+def _simple_bounds(part: str) -> tuple[Day, Day] | None:
+    """Bounds of a plain date (YYYY, YYYY-MM, YYYY-MM-DD, with time or qualifier),
+    or None when the form is not plain and needs the full EDTF grammar."""
+    m = _SIMPLE.match(part)
+    if not m:
+        return None
+    y = int(m["y"])
+    if m["hh"] and (m["q"] or not (int(m["hh"]) < 24 and int(m["mm"]) < 60)):
+        return None
+    try:
+        if m["m"] is None:
+            return (y, 1, 1), (y, 12, 31)
+        mo = int(m["m"])
+        if m["d"] is None:
+            return (y, mo, 1), (y, mo, _calendar.monthrange(y, mo)[1])
+        day = dt.date(y, mo, int(m["d"]))
+    except (ValueError, _calendar.IllegalMonthError):
+        return None
+    return (day.year, day.month, day.day), (day.year, day.month, day.day)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bounds(text: str) -> tuple[Day | None, Day | None]:
+    """(lower, upper) of an EDTF string in its own calendar; ValueError if invalid.
+
+    Plain dates and intervals of plain dates (most of any archive) are bounded
+    here directly; everything else goes to the ``edtf`` parser, which is exact
+    but slow (a test checks that both agree on the plain forms).
+    """
+    parts = text.split("/")
+    plain = len(parts) == 1 or (len(parts) == 2 and "T" not in text)  # EDTF: no times in intervals
+    if plain and all(p == ".." or _simple_bounds(p) for p in parts):
+        if len(parts) == 1:
+            return _simple_bounds(text)  # type: ignore[return-value]
+        start, end = (None if p == ".." else _simple_bounds(p) for p in parts)
+        if start is not None or end is not None:
+            return (start[0] if start else None), (end[1] if end else None)
+    for part in parts:
+        m = _SIMPLE.match(part)
+        if m and m["d"]:
+            try:
+                dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+            except ValueError:
+                raise ValueError(
+                    f"date {text!r} is not a real day; expected a day that exists "
+                    "in the calendar"
+                ) from None
+    return _edtf_bounds(text)
+
+
+def _edtf_bounds(text: str) -> tuple[Day | None, Day | None]:
+    """Bounds by the ``edtf`` package (the reference for every form)."""
+    try:
+        parsed = parse_edtf(text)
+    except (EDTFParseException, ValueError, TypeError, OverflowError):
+        raise ValueError(
+            f"date {text!r} is not a valid EDTF date; expected e.g. 1921-12-20, "
+            "1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20"
+        ) from None
+    try:
+        lower = _struct_to_day(parsed.lower_strict())
+        upper = _struct_to_day(parsed.upper_strict())
+    except (ValueError, TypeError, OverflowError, AttributeError):
+        raise ValueError(f"date {text!r} has no usable bounds") from None
+    for bound in (lower, upper):
+        if bound is not None:
+            try:
+                dt.date(*bound)
+            except ValueError:
+                raise ValueError(f"date {text!r} is not a real day") from None
+    return lower, upper
 
 
 @attrs.frozen
@@ -141,34 +222,7 @@ class HistDate:
             raise ValueError(f"date must be an EDTF string (got {text!r})")
         if text in ("..", "../..", "/"):
             return cls("../..", calendar)  # type: ignore[arg-type]
-        for part in text.split("/"):
-            m = _SIMPLE.match(part)
-            if m and m["d"]:
-                try:
-                    dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
-                except ValueError:
-                    raise ValueError(
-                        f"date {text!r} is not a real day; expected a day that exists "
-                        "in the calendar"
-                    ) from None
-        try:
-            parsed = parse_edtf(text)
-        except (EDTFParseException, ValueError, TypeError, OverflowError):
-            raise ValueError(
-                f"date {text!r} is not a valid EDTF date; expected e.g. 1921-12-20, "
-                "1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20"
-            ) from None
-        try:
-            lower = _struct_to_day(parsed.lower_strict())
-            upper = _struct_to_day(parsed.upper_strict())
-        except (ValueError, TypeError, OverflowError, AttributeError):
-            raise ValueError(f"date {text!r} has no usable bounds") from None
-        for bound in (lower, upper):
-            if bound is not None:
-                try:
-                    dt.date(*bound)
-                except ValueError:
-                    raise ValueError(f"date {text!r} is not a real day") from None
+        lower, upper = _bounds(text)
         if calendar == "julian":
             for bound in (lower, upper):
                 if bound is not None and bound > LAST_OLD_STYLE_DAY:

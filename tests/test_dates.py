@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casework import HistDate
+from casework.dates import _bounds
 
 
 class TestDisplay:
@@ -20,6 +23,9 @@ class TestDisplay:
             ("1917-07~", "gregorian", "c. Jul 1917"),
             ("1921-12-20?", "gregorian", "20 Dec 1921?"),
             ("../..", "gregorian", "date unknown"),
+            ("../1917", "gregorian", "by the end of 1917"),
+            ("1921-12/..", "gregorian", "from the start of Dec 1921"),
+            ("../1917-02", "julian", "by the end of Feb 1917 O.S. (13 Mar 1917 N.S.)"),
             ("1917-07-03/1917-07-05", "julian", "3–5 Jul 1917 O.S. (16–18 Jul 1917 N.S.)"),
             ("1917-10-25", "julian", "25 Oct 1917 O.S. (7 Nov 1917 N.S.)"),
             ("1917-07", "julian", "Jul 1917 O.S. (14 Jul – 13 Aug 1917 N.S.)"),
@@ -64,3 +70,33 @@ class TestErrors:
         """Impossible or malformed dates raise ValueError naming the date."""
         with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
             HistDate.parse(edtf, calendar)
+
+
+class TestFastPath:
+    """Plain dates are bounded without the EDTF grammar; the edtf package is the reference."""
+
+    @staticmethod
+    def plain_dates() -> st.SearchStrategy[str]:
+        year = st.integers(1000, 2100).map(lambda y: f"{y:04d}")
+        month = st.integers(0, 13).map(lambda m: f"-{m:02d}")
+        day = st.integers(0, 32).map(lambda d: f"-{d:02d}")
+        time = st.sampled_from(["", "T20:00:00", "T24:00:00", "T12:61:00"])
+        qual = st.sampled_from(["", "~", "?", "%"])
+        single = st.builds(
+            lambda y, m, d, t, q: y + m + (d + t if m and d else "") + q,
+            year, st.one_of(st.just(""), month), st.one_of(st.just(""), day), time, qual,
+        )
+        return st.one_of(single, st.builds(lambda a, b: f"{a}/{b}", st.one_of(single, st.just("..")), st.one_of(single, st.just(".."))))
+
+    @settings(max_examples=300, deadline=None)
+    @given(data=st.data())
+    def test_fast_bounds_agree_with_the_edtf_package(self, data: st.DataObject) -> None:
+        """Where the fast path accepts a date, edtf accepts it with the same bounds."""
+        text = data.draw(self.plain_dates())
+        from casework.dates import _edtf_bounds, _simple_bounds
+
+        parts = text.split("/")
+        if not all(p == ".." or _simple_bounds(p) for p in parts) or parts == ["..", ".."] or (len(parts) == 2 and "T" in text):
+            return
+        fast = _bounds.__wrapped__(text)
+        assert fast == _edtf_bounds(text)
