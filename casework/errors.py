@@ -16,6 +16,7 @@ __all__ = [
     "IllegalTransition",
     "Problem",
     "UnknownCase",
+    "UnknownName",
 ]
 
 
@@ -109,3 +110,21 @@ class IllegalTransition(CaseworkError):
     def __str__(self) -> str:
         origin = getattr(self.event, "origin", None)
         return f"{origin}: {self.describe()}" if origin else self.describe()
+
+
+class UnknownName(CaseworkError, ValueError):
+    """A state, event kind or outcome that the procedure does not define.
+
+    Keeps ``.what`` (what was looked for), ``.name`` and ``.known``.
+    """
+
+    def __init__(self, what: str, name: str, known: list[str], procedure: str = "") -> None:
+        self.what = what
+        self.name = name
+        self.known = tuple(known)
+        self.procedure = procedure
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        where = f" in procedure {self.procedure!r}" if self.procedure else ""
+        return f"no {self.what} {self.name!r}{where}; expected one of: {', '.join(self.known)}"
