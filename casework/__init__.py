@@ -3,6 +3,8 @@
 The public API is what this module exports; everything else is internal.
 """
 
+from casework.archive import ArchiveStats, archive_stats, import_file
+from casework.bulk import compile_procedure
 from casework.casebook import Casebook, bundled_scenarios, check_paths, load_casebook
 from casework.cases import Case
 from casework.dates import HistDate
@@ -18,17 +20,21 @@ from casework.people import Person
 from casework.procedure import PENDING, Procedure, StateDef, TransitionDef
 from casework.replay import History, Step, replay
 from casework.sources import Document
+from casework.whatif import ILLEGAL, Comparison, Rule, Run, WhatIf, hypothetical, run
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BACKGROUND",
+    "ILLEGAL",
     "PENDING",
+    "ArchiveStats",
     "Case",
     "CaseFileError",
     "Casebook",
     "CaseworkError",
     "Citation",
+    "Comparison",
     "Document",
     "Event",
     "HistDate",
@@ -37,13 +43,21 @@ __all__ = [
     "Person",
     "Problem",
     "Procedure",
+    "Rule",
+    "Run",
     "StateDef",
     "Step",
     "TransitionDef",
     "UnknownCase",
+    "WhatIf",
     "__version__",
+    "archive_stats",
     "bundled_scenarios",
     "check_paths",
+    "compile_procedure",
+    "hypothetical",
+    "import_file",
     "load_casebook",
     "replay",
+    "run",
 ]

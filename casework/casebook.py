@@ -9,11 +9,13 @@ import attrs
 
 from casework.cases import Case, Context, read_case
 from casework.dates import HistDate
-from casework.errors import CaseFileError, IllegalTransition, Problem, UnknownCase
-from casework.people import Person, read_people
+from casework.errors import CaseFileError, IllegalTransition, Problem, UnknownCase, UnknownName
+from casework.paths import procedure_problems
+from casework.people import Person, check_relations, read_people
 from casework.procedure import Procedure
 from casework.replay import History, replay
 from casework.sources import Document, read_documents
+from casework.whatif import WHATIF_DIR, WhatIf, read_whatif, resolve_whatifs
 
 __all__ = ["Casebook", "bundled_scenarios", "check_paths", "load_casebook"]
 
@@ -40,6 +42,7 @@ class Casebook:
     people: Mapping[str, Person]
     documents: Mapping[str, Document]
     cases: Mapping[str, Case]
+    whatifs: Mapping[str, WhatIf] = attrs.field(factory=dict)
 
     def case(self, case_id: str) -> Case:
         """The case with this id; UnknownCase lists the known ones."""
@@ -47,6 +50,13 @@ class Casebook:
             return self.cases[case_id]
         except KeyError:
             raise UnknownCase(case_id, sorted(self.cases)) from None
+
+    def whatif(self, whatif_id: str) -> WhatIf:
+        """The what-if with this id; UnknownName lists the known ones."""
+        try:
+            return self.whatifs[whatif_id]
+        except KeyError:
+            raise UnknownName("what-if", whatif_id, sorted(self.whatifs)) from None
 
     def procedure_of(self, case: Case) -> Procedure:
         """The procedure a case is replayed against."""
@@ -93,6 +103,8 @@ def _context(root: Path, problems: list[Problem]) -> Context | None:
             target.update(reader(root / name))  # type: ignore[operator]
         except CaseFileError as err:
             problems.extend(err.problems)
+    if not problems:
+        problems.extend(check_relations(people, documents))  # their quotes, like events'
     if problems:
         return None
     return Context(procedures, people, documents)
@@ -123,6 +135,35 @@ def _read_cases(files: Iterable[Path], ctx: Context, problems: list[Problem]) ->
     return cases
 
 
+def _whatif_files(root: Path) -> list[Path]:
+    return sorted((root / WHATIF_DIR).glob("*.toml"))
+
+
+def _read_whatifs(files: Iterable[Path], ctx: Context, cases: Mapping[str, Case], problems: list[Problem]) -> dict[str, WhatIf]:
+    """What-if files read, then resolved together (a base may be another what-if)."""
+    incomplete = bool(problems)  # a case file failed: its what-ifs' bases are missing
+    read: list[WhatIf] = []
+    for file in files:
+        try:
+            read.append(read_whatif(file, ctx))
+        except CaseFileError as err:
+            problems.extend(err.problems)
+    return resolve_whatifs(read, cases, ctx.procedures, problems, cases_incomplete=incomplete)
+
+
+def _check_whatif_file(path: Path, root: Path, problems: list[Problem]) -> None:
+    """One what-if file, with the cases and the other what-ifs of its folder as bases."""
+    ctx = _context(root, problems)
+    if ctx is None:
+        return
+    cases = _read_cases(_case_files(root), ctx, [])
+    others = [f for f in _whatif_files(root) if f.resolve() != path.resolve()]
+    found: list[Problem] = []
+    _read_whatifs([*others, path], ctx, cases, found)
+    mine = Problem.at(path, 0, "").path
+    problems += [p for p in found if p.path == mine]
+
+
 def _load(root: Path) -> tuple[Casebook | None, list[Problem]]:
     problems: list[Problem] = []
     if not (root / PROCEDURE_FILE).is_file():
@@ -132,7 +173,8 @@ def _load(root: Path) -> tuple[Casebook | None, list[Problem]]:
     if ctx is None:
         return None, problems
     cases = _read_cases(_case_files(root), ctx, problems)
-    book = Casebook(root, ctx.procedures, ctx.people, ctx.documents, cases)
+    whatifs = _read_whatifs(_whatif_files(root), ctx, cases, problems)
+    book = Casebook(root, ctx.procedures, ctx.people, ctx.documents, cases, whatifs)
     return book, problems
 
 
@@ -160,10 +202,11 @@ def _scenarios_root(file: Path) -> Path | None:
 
 
 def check_paths(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
-    """Check scenarios folders and case files; return (problems, files checked).
+    """Check scenarios folders, case files and what-if files; return (problems, files checked).
 
     A folder is checked whole; a single case file is checked against the
-    scenarios folder it lies in (or the bundled one when it lies in none).
+    scenarios folder it lies in (or the bundled one when it lies in none); a
+    file in a ``whatif/`` folder is checked as a what-if.
     """
     paths = [Path(p) for p in paths] or [bundled_scenarios()]
     problems: list[Problem] = []
@@ -172,12 +215,19 @@ def check_paths(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
         if path.is_dir():
             book, found = _load(path)
             problems += found
+            for proc in book.procedures.values() if book else ():
+                problems += procedure_problems(proc)  # unreachable states, traps
             checked += 3 + len(list(path.glob("procedures/*.toml"))) + len(_case_files(path))
+            checked += len(_whatif_files(path))
             continue
         if not path.exists():
             problems.append(Problem.at(path, 0, "no such file or folder", "expected a case file or a scenarios folder"))
             continue
         root = _scenarios_root(path) or bundled_scenarios()
+        if path.parent.name == WHATIF_DIR:
+            _check_whatif_file(path, root, problems)
+            checked += 1
+            continue
         ctx_problems: list[Problem] = []
         ctx = _context(root, ctx_problems)
         problems += ctx_problems
