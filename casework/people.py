@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
 from casework._schema import Field, check_table, is_id
 from casework._toml import TomlFile
 from casework.errors import CaseFileError, Problem
+from casework.events import BASES, Citation, Origin
 
-__all__ = ["Person", "read_people"]
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from casework.sources import Document
+
+__all__ = ["Person", "Relation", "check_relations", "read_people"]
 
 PersonKind = Literal["person", "body", "group"]
 KINDS = ("person", "body", "group")
@@ -28,6 +34,34 @@ _SCHEMA = {
 }
 
 
+_RELATION_SCHEMA = {
+    "person": Field(str, required=True),
+    "relation": Field(str, required=True),
+    "of": Field(str, required=True),
+    "source": Field(str, required=True),
+    "locator": Field(str),
+    "quote": Field(str, required=True),
+    "basis": Field(str),
+    "reasoning": Field(str),
+}
+
+
+@attrs.frozen(kw_only=True)
+class Relation:
+    """A tie between two people or bodies, as a source states it (a factoid):
+    ``person`` is the ``relation`` of ``of`` ("kasparov" is the "brother" of
+    "kasparova-popova"). ``basis = "inferred"`` marks the modeller's reading,
+    with ``reasoning``."""
+
+    person: str
+    relation: str
+    of: str
+    citation: Citation
+    basis: str = "stated"
+    reasoning: str = ""
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
+
+
 @attrs.frozen(kw_only=True)
 class Person:
     """A person, a commission or another body, or a group of people acting together."""
@@ -39,6 +73,8 @@ class Person:
     level: str = ""
     members: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     description: str = ""
+    #: The relations in which this person is ``person`` (``[[relations]]`` in people.toml).
+    relations: tuple[Relation, ...] = attrs.field(default=(), converter=tuple)
 
 
 def read_people(path: Path) -> dict[str, Person]:
@@ -72,6 +108,62 @@ def read_people(path: Path) -> dict[str, Person]:
         for member in row.get("members", []) if isinstance(row, dict) else []:
             if member not in people:
                 problems.append(toml.problem(f"person {row.get('id')!r}: member {member!r} is not in people.toml", "expected the id of a person defined there", table="people", index=i, key="members"))
+    relations = _read_relations(toml, people, problems)
     if problems:
         raise CaseFileError(problems)
+    for pid, person in people.items():
+        mine = tuple(r for r in relations if r.person == pid)
+        if mine:
+            people[pid] = attrs.evolve(person, relations=mine)
     return people
+
+
+def _read_relations(toml: TomlFile, people: dict[str, Person], problems: list[Problem]) -> list[Relation]:
+    rows = toml.data.get("relations", [])
+    if not isinstance(rows, list):
+        problems.append(toml.problem("relations is not an array of tables", "expected [[relations]]", table="relations"))
+        return []
+    out: list[Relation] = []
+    for i, row in enumerate(rows):
+        where = {"table": "relations", "index": i}
+        found = check_table(toml, row, _RELATION_SCHEMA, label=f"relation {i + 1}", **where)
+        if not found:
+            for key in ("person", "of"):
+                if row[key] not in people:
+                    found.append(toml.problem(f"relation {i + 1}: {key} {row[key]!r} is not in people.toml", "expected the id of a person or body defined there", key=key, **where))
+            basis = row.get("basis", "stated")
+            if basis not in BASES[:2]:
+                found.append(toml.problem(f"relation {i + 1}: basis {basis!r} is not known", "expected stated or inferred", key="basis", **where))
+            elif (basis == "inferred") != bool(row.get("reasoning", "").strip()):
+                found.append(toml.problem(f"relation {i + 1}: reasoning goes with basis = \"inferred\" and only with it", "expected both or neither", key="reasoning" if "reasoning" in row else "basis", **where))
+        problems += found
+        if found:
+            continue
+        out.append(
+            Relation(
+                person=row["person"],
+                relation=row["relation"],
+                of=row["of"],
+                citation=Citation(row["source"], row.get("locator", ""), row["quote"]),
+                basis=row.get("basis", "stated"),
+                reasoning=row.get("reasoning", ""),
+                origin=Origin(toml.problem("").path, toml.key_line("quote", "relations", i)),
+            )
+        )
+    return out
+
+
+def check_relations(people: Mapping[str, Person], documents: Mapping[str, Document]) -> list[Problem]:
+    """Every relation's source is a known document and its quote occurs in it verbatim."""
+    from casework.cases import quote_problem  # cases imports this module
+
+    problems: list[Problem] = []
+    for person in people.values():
+        for rel in person.relations:
+            path, line = (rel.origin.path, rel.origin.line) if rel.origin else ("people.toml", 0)
+            doc = documents.get(rel.citation.document)
+            if doc is None:
+                problems.append(Problem(path, line, f"relation source {rel.citation.document!r} is not in documents.toml", "expected one of: " + ", ".join(documents)))
+            elif not doc.contains(rel.citation.quote):
+                problems.append(Problem(path, line, quote_problem(doc, rel.citation.quote), "expected the exact words of the source"))
+    return problems

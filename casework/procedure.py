@@ -137,11 +137,14 @@ class Procedure:
 
     # -- the machine -------------------------------------------------------
 
-    def machine(self, model: object) -> Machine:
+    def machine(
+        self, model: object, *, cls: type[Machine] = Machine, **options: Any
+    ) -> Machine:
         """A ``transitions.Machine`` for this procedure, bound to ``model``.
 
         Rules with ``requires`` become transitions conditions reading the
-        model's ``counts`` of earlier event kinds.
+        model's ``counts`` of earlier event kinds. ``cls`` and ``options`` pick
+        another Machine class of transitions (the diagram uses its GraphMachine).
         """
         states = [State(s.name, final=s.final) for s in self.states]
         transitions = []
@@ -154,7 +157,7 @@ class Procedure:
             if t.requires:
                 spec["conditions"] = [_requirement(t.requires)]
             transitions.append(spec)
-        return Machine(
+        return cls(
             model=model,
             states=states,
             transitions=transitions,
@@ -162,6 +165,7 @@ class Procedure:
             auto_transitions=False,
             ignore_invalid_triggers=False,
             send_event=True,
+            **options,
         )
 
     def runner(self) -> Runner:
