@@ -1,0 +1,100 @@
+"""The ``import`` and ``stats`` commands (archives), plugged into :mod:`casework.cli`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from casework.archive import ImportFailed, archive_stats, import_file
+from casework.casebook import bundled_scenarios
+from casework.procedure import Procedure
+from casework.render import Block, plain
+
+COMMANDS = ("import", "stats")
+
+
+def add_parsers(sub: Any, scen: argparse.ArgumentParser) -> None:
+    """Add ``import`` and ``stats`` to the CLI's subparsers."""
+    p = sub.add_parser("import", parents=[scen], help="import a CSV or JSON Lines file of events into an archive")
+    p.add_argument("file", metavar="FILE.csv|FILE.jsonl", help="one row per event (see README: Archives)")
+    p.add_argument("--db", required=True, metavar="ARCHIVE.sqlite", help="the archive (created when missing)")
+
+    p = sub.add_parser("stats", parents=[scen], help="replay every case of an archive and summarise it")
+    p.add_argument("--db", required=True, metavar="ARCHIVE.sqlite", help="the archive")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON (every illegal history)")
+    p.add_argument("--top", type=int, default=10, metavar="N", help="how many paths to show (default 10)")
+    p.add_argument(
+        "--illegal", type=int, default=20, metavar="N",
+        help="how many illegal histories to show (default 20; --json shows all)",
+    )
+
+
+def _procedures(args: argparse.Namespace) -> Mapping[str, Procedure]:
+    # Only the procedures are needed, but loading the folder checks it whole.
+    from casework.casebook import load_casebook
+
+    return load_casebook(args.scenarios or bundled_scenarios()).procedures
+
+
+@contextmanager
+def _progress(err: Console, what: str) -> Iterator[Any]:
+    """A progress bar on stderr when it is a terminal; else a callback that does nothing."""
+    if not err.is_terminal:
+        yield lambda *_: None
+        return
+    columns = [TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    if what == "importing":
+        columns = [TextColumn(what), TextColumn("{task.completed:,} rows")]
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Run ``import`` or ``stats``; return the exit code."""
+    procedures = _procedures(args)
+    if args.command == "import":
+        try:
+            with _progress(err, "importing") as update:
+                report = import_file(args.file, args.db, procedures, progress=update)
+        except ImportFailed as failed:
+            for p in failed.problems:
+                err.print(plain(str(p)), soft_wrap=True)
+            more = failed.bad_rows - len(failed.problems)
+            tail = f" ({more:,} more not shown)" if more else ""
+            err.print(
+                plain(f"{failed.bad_rows:,} bad row{'s' if failed.bad_rows != 1 else ''}{tail}; "
+                      f"nothing was imported"),
+                style="error",
+            )
+            return 1
+        out.print(Block(plain(
+            f"{report.path}: {report.rows:,} rows; {report.added:,} events added "
+            f"({report.cases_added:,} new cases); {report.present:,} already in the archive"
+        )))
+        return 0
+    with _progress(err, "replaying") as update:
+        stats = archive_stats(args.db, procedures, top=args.top, progress=update)
+    if args.json:
+        out.out(json.dumps(stats.to_mapping(), ensure_ascii=False, indent=2), highlight=False)
+    else:
+        from casework.archive_view import StatsView
+
+        out.print(StatsView(stats, args.illegal))
+    return 0
