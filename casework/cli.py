@@ -16,11 +16,11 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from casework import __version__
+from casework import __version__, paths
 from casework.casebook import Casebook, check_paths, load_casebook
 from casework.dates import HistDate
-from casework.errors import CaseworkError, CaseFileError, IllegalTransition
-from casework.render import CaseList, Timeline, make_console, plain
+from casework.errors import CaseworkError, CaseFileError, IllegalTransition, UnknownName
+from casework.render import CaseList, PathsView, Timeline, make_console, plain
 
 __all__ = ["main", "run"]
 
@@ -68,13 +68,46 @@ def _parser() -> _Parser:
     p.add_argument("--step", action="store_true", help="wait for Enter between events")
     p.add_argument("--until", type=_until, metavar="N|DATE", help="stop after event N, or at a date")
     p.add_argument("--json", action="store_true", help="print the replay as JSON")
+    p.add_argument(
+        "--export", type=_export_path, metavar="FILE.svg|FILE.html",
+        help="write the timeline to an SVG picture or an HTML page instead",
+    )
 
-    p = sub.add_parser("list", parents=[scen], help="list the cases found")
+    p = sub.add_parser("list", parents=[scen], help="list the cases found, and the what-ifs on each")
     p.add_argument("--json", action="store_true", help="print the list as JSON")
+
+    p = sub.add_parser("whatif", parents=[scen], help="compare a what-if with the history it changes")
+    p.add_argument("whatif", metavar="FILE_OR_ID", help="a what-if id, or a what-if file")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
 
     p = sub.add_parser("check", help="check case files against the procedure and sources")
     p.add_argument("paths", nargs="*", metavar="PATH", help="case files or scenarios folders (default: bundled)")
+
+    p = sub.add_parser("paths", parents=[scen], help="the paths through the procedure to each outcome")
+    p.add_argument("--to", metavar="OUTCOME", help="list every simple path to this outcome (or state)")
+    p.add_argument("--procedure", metavar="ID", help="which procedure (needed when there are several)")
+    p.add_argument("--json", action="store_true", help="print the paths as JSON")
+
+    p = sub.add_parser("diagram", parents=[scen], help="draw the procedure as a Mermaid state diagram")
+    p.add_argument("case", nargs="?", help="mark this case's (or what-if's) path and outcome (default: the procedure alone)")
+    p.add_argument(
+        "--format", choices=("mermaid", "markdown"), default="mermaid",
+        help="mermaid text (default), or markdown: a fenced mermaid block",
+    )
+
+    p = sub.add_parser("show", parents=[scen], help="show a case's dossier: people, sources, outcome")
+    p.add_argument("case", nargs="?", help="case or what-if id (default: every case)")
+
+    from casework import _archive_cli  # import, stats: archives
+
+    _archive_cli.add_parsers(sub, scen)
     return parser
+
+
+def _export_path(value: str) -> str:
+    if not value.lower().endswith((".svg", ".html")):
+        raise argparse.ArgumentTypeError(f"{value!r} is neither .svg nor .html; expected e.g. timeline.svg")
+    return value
 
 
 def _book(args: argparse.Namespace) -> Casebook:
@@ -82,15 +115,47 @@ def _book(args: argparse.Namespace) -> Casebook:
 
 
 def _cmd_list(args: argparse.Namespace, out: Console) -> int:
+    from casework.render import CaseTree
+
     book = _book(args)
     if args.json:
         rows = []
         for case_id in sorted(book.cases):
             h = book.replay(case_id)
-            rows.append({"case": case_id, "title": h.case.title, "events": len(h.events), "outcome": h.outcome})
+            whatifs = []
+            for w in sorted(book.whatifs.values(), key=lambda w: w.id):
+                c = w.compare(book)
+                if c.base.case.id == case_id:
+                    whatifs.append({"whatif": w.id, "base": w.base, "title": w.title,
+                                    "events": len(c.counterfactual.case.events), "outcome": c.outcome})
+            rows.append({"case": case_id, "title": h.case.title, "events": len(h.events),
+                         "outcome": h.outcome, "whatifs": whatifs})
         out.out(json.dumps(rows, ensure_ascii=False, indent=2), highlight=False)
     else:
-        out.print(CaseList(book))
+        out.print(CaseTree(book))
+    return EXIT_OK
+
+
+def _cmd_whatif(args: argparse.Namespace, out: Console) -> int:
+    from pathlib import Path
+
+    from casework.casebook import _scenarios_root, bundled_scenarios
+    from casework.render import WhatIfView
+    from casework.whatif import load_whatif
+
+    target = Path(args.whatif)
+    if target.suffix == ".toml" or target.exists():
+        root = args.scenarios or _scenarios_root(target) or bundled_scenarios()
+        book = load_casebook(root)
+        whatif = load_whatif(target, book)
+    else:
+        book = _book(args)
+        whatif = book.whatif(args.whatif)
+    comparison = whatif.compare(book)
+    if args.json:
+        out.out(json.dumps(comparison.to_mapping(), ensure_ascii=False, indent=2), highlight=False)
+    else:
+        out.print(WhatIfView(comparison, book))
     return EXIT_OK
 
 
@@ -102,10 +167,41 @@ def _cmd_check(args: argparse.Namespace, out: Console) -> int:
     return EXIT_OK
 
 
+def _cmd_paths(args: argparse.Namespace, out: Console, err: Console) -> int:
+    book = _book(args)
+    if args.procedure is None and len(book.procedures) > 1:
+        err.print(plain(f"casework paths: there are several procedures ({', '.join(book.procedures)}); choose one with --procedure"), soft_wrap=True)
+        return EXIT_USAGE
+    proc_id = args.procedure or next(iter(book.procedures))
+    if proc_id not in book.procedures:
+        raise UnknownName("procedure", proc_id, list(book.procedures))
+    proc = book.procedures[proc_id]
+    found = paths.simple_paths(proc, args.to)  # checks --to first
+    if not args.json:
+        out.print(PathsView(proc, args.to))
+        return EXIT_OK
+    data = {
+        "procedure": proc.id,
+        "initial": proc.initial,
+        "to": args.to,
+        "outcome_states": list(paths.outcome_states(proc)),
+        "reachable": list(paths.reachable_states(proc)),
+        "unreachable": list(paths.unreachable_states(proc)),
+        "dead_ends": list(paths.dead_ends(proc)),
+        "traps": list(paths.traps(proc)),
+        "shortest": {o: p.to_mapping() for o, p in paths.shortest_paths(proc).items()},
+        "paths": [p.to_mapping() for p in found],
+    }
+    out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
+    return EXIT_OK
+
+
 def _cmd_replay(args: argparse.Namespace, out: Console, ask: Callable[[str], str]) -> int:
     book = _book(args)
     case_ids = [args.case] if args.case else sorted(book.cases)
     histories = [book.replay(c, until=args.until) for c in case_ids]
+    if args.export:
+        return _export_replay(args, out, histories, book)
     if args.json:
         data = [h.to_mapping() for h in histories]
         out.out(json.dumps(data[0] if args.case else data, ensure_ascii=False, indent=2), highlight=False)
@@ -135,6 +231,65 @@ def _cmd_replay(args: argparse.Namespace, out: Console, ask: Callable[[str], str
     return EXIT_OK
 
 
+def _export_replay(args: argparse.Namespace, out: Console, histories: list[Any], book: Casebook) -> int:
+    from rich.console import Group
+    from rich.rule import Rule
+
+    from casework.export import export
+
+    if args.json or args.step:
+        raise _UsageError("casework replay: --export cannot be used with --json or --step")
+    parts: list[Any] = []
+    for n, history in enumerate(histories):
+        if n:
+            parts.append(Rule(style="case.arrow"))
+        parts.append(Timeline(history, book))
+    title = histories[0].case.title if args.case else "casework: " + ", ".join(h.case.id for h in histories)
+    path = export(Group(*parts), args.export, title=title)
+    events = sum(len(h.steps) for h in histories)
+    out.print(plain(f"wrote {path} ({events} events)"), soft_wrap=True)
+    return EXIT_OK
+
+
+def _case_or_whatif(book: Casebook, name: str) -> tuple[Any, str, str]:
+    """A case's replay, or a what-if's history (up to any illegal event), with the
+    what-if's title for a diagram and its question for a dossier ("" for a case)."""
+    whatifs = getattr(book, "whatifs", None) or {}
+    if name in book.cases or name not in whatifs:
+        return book.replay(name), "", ""
+    from casework.whatif import run
+
+    whatif = whatifs[name]
+    result = run(*whatif.build(book))
+    return result.history, f"{whatif.title} ({whatif.id}): {result.outcome}", f"{whatif.title} ({whatif.id})"
+
+
+def _cmd_diagram(args: argparse.Namespace, out: Console) -> int:
+    from casework.diagram import diagram
+
+    book = _book(args)
+    if args.case:
+        history, title, _ = _case_or_whatif(book, args.case)
+        subjects: list[Any] = [history]
+    else:
+        subjects, title = [book.procedures[p] for p in sorted(book.procedures)], ""
+    text = "\n".join(diagram(s, format=args.format, title=title or None) for s in subjects)
+    out.out(text, end="", highlight=False)
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace, out: Console) -> int:
+    from casework.dossier import Dossier
+
+    book = _book(args)
+    for n, case_id in enumerate([args.case] if args.case else sorted(book.cases)):
+        if n:
+            out.rule(style="case.arrow")
+        history, _, question = _case_or_whatif(book, case_id)
+        out.print(Dossier(history, book, whatif=question))
+    return EXIT_OK
+
+
 def main(
     argv: Sequence[str] | None = None,
     console: Console | None = None,
@@ -157,11 +312,26 @@ def main(
         out.print(plain(parser.format_help().rstrip()))
         return EXIT_USAGE
     try:
+        if args.command in ("import", "stats"):
+            from casework import _archive_cli
+
+            return _archive_cli.run(args, out, err)
         if args.command == "list":
             return _cmd_list(args, out)
+        if args.command == "whatif":
+            return _cmd_whatif(args, out)
         if args.command == "check":
             return _cmd_check(args, out)
+        if args.command == "paths":
+            return _cmd_paths(args, out, err)
+        if args.command == "diagram":
+            return _cmd_diagram(args, out)
+        if args.command == "show":
+            return _cmd_show(args, out)
         return _cmd_replay(args, out, ask or out.input)
+    except _UsageError as usage:  # a combination of options the parser cannot see
+        err.print(plain(str(usage)), style="error", soft_wrap=True)
+        return EXIT_USAGE
     except CaseFileError as problem:
         for p in problem.problems:
             err.print(plain(str(p)), soft_wrap=True)

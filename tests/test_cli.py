@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -89,13 +90,16 @@ class TestReplay:
 
 
 class TestList:
-    def test_list(self, cli: Callable[..., object]) -> None:
-        """The cases with their event counts and outcomes."""
-        result = cli("list")
+    def test_list(self, scenarios: Path, cli: Callable[..., object]) -> None:
+        """The cases with their titles, event counts and outcomes (what-ifs: test_whatif)."""
+        shutil.rmtree(scenarios / "whatif")
+        result = cli("list", "--scenarios", str(scenarios))
         assert result.out == (
-            "case              title                           events  outcome\n"
-            "alliluyeva        Nadezhda Sergeyevna Alliluyeva       7  reinstated\n"
-            "kasparova-popova  Yevgenia Popova (Kasparova)         11  reinstated\n"
+            "case / what-if                    events  outcome\n"
+            "alliluyeva                             7  reinstated\n"
+            "  Nadezhda Sergeyevna Alliluyeva\n"
+            "kasparova-popova                      11  reinstated\n"
+            "  Yevgenia Popova (Kasparova)\n"
         )
 
     def test_missing_folder(self, tmp_path: Path, cli: Callable[..., object]) -> None:
