@@ -71,7 +71,9 @@ def _history(rng: random.Random) -> list[str]:
     for _ in range(rng.choice([1, 1, 2, 2, 3])):
         kinds.append(rng.choice(["appeal", "appeal", "intercede"]))
     if rng.random() < 0.4:
-        kinds.append("request_verification" if kinds[-1] != "appeal" or rng.random() < 0.5 else "intercede")
+        kinds.append(
+            "request_verification" if kinds[-1] != "appeal" or rng.random() < 0.5 else "intercede"
+        )
     if rng.random() < 0.4:
         kinds.append("request_information")
     if rng.random() < 0.35:
@@ -212,7 +214,6 @@ def run_naive(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, Any]
     """transitions, one Machine per case (``Procedure.runner()``, as replay does)."""
     from casework import IllegalTransition
 
-
     def fire(kinds: list[str]) -> str:
         runner = proc.runner()
         try:
@@ -307,9 +308,21 @@ def child(name: str, db: str, sample: int, repeat: int) -> dict[str, Any]:
 
 def _spawn(name: str, db: Path, sample: int, repeat: int) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", name, "--db", str(db), "--sample", str(sample),
-         "--repeat", str(repeat)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            name,
+            "--db",
+            str(db),
+            "--sample",
+            str(sample),
+            "--repeat",
+            str(repeat),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
@@ -317,8 +330,12 @@ def _spawn(name: str, db: Path, sample: int, repeat: int) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """Generate the archives, run every contender, print the table (or JSON)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--cases", type=int, default=200_000, help="cases in the archive (default 200,000)")
-    ap.add_argument("--sample", type=int, default=2_000, help="cases the transitions baselines replay")
+    ap.add_argument(
+        "--cases", type=int, default=200_000, help="cases in the archive (default 200,000)"
+    )
+    ap.add_argument(
+        "--sample", type=int, default=2_000, help="cases the transitions baselines replay"
+    )
     ap.add_argument("--repeat", type=int, default=3, help="runs per contender; the best is kept")
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -365,24 +382,32 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
-    print(f"Bulk replay benchmark: {args.cases:,} cases, {events:,} events (seed {args.seed}), "
-          f"SQLite archive {size_mb:.0f} MB")
+    print(
+        f"Bulk replay benchmark: {args.cases:,} cases, {events:,} events (seed {args.seed}), "
+        f"SQLite archive {size_mb:.0f} MB"
+    )
     print()
     print(f"{'contender':<40} {'events':>9} {'events/s':>10} {'peak MB':>8}")
     for r in rows:
-        print(f"{CONTENDERS[r['contender']][0]:<40} {r['events']:>9,} {r['events_per_s']:>10,} "
-              f"{r['peak_mb']:>8.1f}")
+        print(
+            f"{CONTENDERS[r['contender']][0]:<40} {r['events']:>9,} {r['events_per_s']:>10,} "
+            f"{r['peak_mb']:>8.1f}"
+        )
     print()
     sc = summary["scaling"]
     print(f"bulk / floor:            {summary['bulk_vs_floor']:.2f}  (target >= 0.5)")
     print(f"bulk / one Machine each: {summary['bulk_vs_naive']:.0f}x  (target >= 30x)")
     print(f"bulk / add_model:        {summary['bulk_vs_add_model']:.0f}x")
-    print(f"10x the cases:           {sc['time_ratio']:.2f}x the time ({sc['small_cases']:,} cases "
-          f"{sc['small_s']:.2f} s, {args.cases:,} cases {sc['large_s']:.2f} s; target <= 11x)")
+    print(
+        f"10x the cases:           {sc['time_ratio']:.2f}x the time ({sc['small_cases']:,} cases "
+        f"{sc['small_s']:.2f} s, {args.cases:,} cases {sc['large_s']:.2f} s; target <= 11x)"
+    )
     print(f"bulk peak memory:        {by['bulk']['peak_mb']:.0f} MB (target < 300 MB)")
-    print(f"Rates: events per CPU second, best of {args.repeat} runs; transitions baselines "
-          f"on the first {args.sample:,} cases. Memory: peak RSS (VmHWM) of each "
-          "contender's own process.")
+    print(
+        f"Rates: events per CPU second, best of {args.repeat} runs; transitions baselines "
+        f"on the first {args.sample:,} cases. Memory: peak RSS (VmHWM) of each "
+        "contender's own process."
+    )
     return 0
 
 

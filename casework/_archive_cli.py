@@ -27,16 +27,31 @@ COMMANDS = ("import", "stats")
 
 def add_parsers(sub: Any, scen: argparse.ArgumentParser) -> None:
     """Add ``import`` and ``stats`` to the CLI's subparsers."""
-    p = sub.add_parser("import", parents=[scen], help="import a CSV or JSON Lines file of events into an archive")
-    p.add_argument("file", metavar="FILE.csv|FILE.jsonl", help="one row per event (see README: Archives)")
-    p.add_argument("--db", required=True, metavar="ARCHIVE.sqlite", help="the archive (created when missing)")
-
-    p = sub.add_parser("stats", parents=[scen], help="replay every case of an archive and summarise it")
-    p.add_argument("--db", required=True, metavar="ARCHIVE.sqlite", help="the archive")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON (every illegal history)")
-    p.add_argument("--top", type=int, default=10, metavar="N", help="how many paths to show (default 10)")
+    p = sub.add_parser(
+        "import", parents=[scen], help="import a CSV or JSON Lines file of events into an archive"
+    )
     p.add_argument(
-        "--illegal", type=int, default=20, metavar="N",
+        "file", metavar="FILE.csv|FILE.jsonl", help="one row per event (see README: Archives)"
+    )
+    p.add_argument(
+        "--db", required=True, metavar="ARCHIVE.sqlite", help="the archive (created when missing)"
+    )
+
+    p = sub.add_parser(
+        "stats", parents=[scen], help="replay every case of an archive and summarise it"
+    )
+    p.add_argument("--db", required=True, metavar="ARCHIVE.sqlite", help="the archive")
+    p.add_argument(
+        "--json", action="store_true", help="print the summary as JSON (every illegal history)"
+    )
+    p.add_argument(
+        "--top", type=int, default=10, metavar="N", help="how many paths to show (default 10)"
+    )
+    p.add_argument(
+        "--illegal",
+        type=int,
+        default=20,
+        metavar="N",
         help="how many illegal histories to show (default 20; --json shows all)",
     )
 
@@ -79,15 +94,21 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             more = failed.bad_rows - len(failed.problems)
             tail = f" ({more:,} more not shown)" if more else ""
             err.print(
-                plain(f"{failed.bad_rows:,} bad row{'s' if failed.bad_rows != 1 else ''}{tail}; "
-                      f"nothing was imported"),
+                plain(
+                    f"{failed.bad_rows:,} bad row{'s' if failed.bad_rows != 1 else ''}{tail}; "
+                    f"nothing was imported"
+                ),
                 style="error",
             )
             return 1
-        out.print(Block(plain(
-            f"{report.path}: {report.rows:,} rows; {report.added:,} events added "
-            f"({report.cases_added:,} new cases); {report.present:,} already in the archive"
-        )))
+        out.print(
+            Block(
+                plain(
+                    f"{report.path}: {report.rows:,} rows; {report.added:,} events added "
+                    f"({report.cases_added:,} new cases); {report.present:,} already in the archive"
+                )
+            )
+        )
         return 0
     with _progress(err, "replaying") as update:
         stats = archive_stats(args.db, procedures, top=args.top, progress=update)

@@ -8,15 +8,15 @@ types, each with its line.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
 
 from casework._toml import TomlFile
-from casework.errors import Problem
+from casework.errors import CaseFileError, Problem
 
-__all__ = ["Field", "check_table", "is_id"]
+__all__ = ["Field", "check_table", "is_id", "table_rows"]
 
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", list: "a list"}
 
@@ -81,9 +81,7 @@ def check_table(
                 )
             continue
         value = row[key]
-        ok = isinstance(value, field.type) and not (
-            field.type is int and isinstance(value, bool)
-        )
+        ok = isinstance(value, field.type) and not (field.type is int and isinstance(value, bool))
         if ok and field.items is not None:
             ok = all(isinstance(v, field.items) for v in value)
         if ok and field.type is str and field.required and not value.strip():
@@ -115,3 +113,30 @@ def _describe(value: Any) -> str:
     if isinstance(value, Mapping):
         return "a table"
     return type(value).__name__
+
+
+def table_rows(
+    toml: TomlFile,
+    name: str,
+    schema: Mapping[str, Field],
+    noun: str,
+    problems: list[Problem],
+) -> Iterator[tuple[Mapping[str, Any], dict[str, Any]]]:
+    """Yield ``(row, where)`` for each well-formed ``[[name]]`` table.
+
+    Rows with problems are not yielded; their problems go to ``problems``.
+    ``where`` locates the row for further problems (``toml.problem(..., **where)``).
+    """
+    rows = toml.data.get(name, [])
+    if not isinstance(rows, list):
+        raise CaseFileError(
+            toml.problem(f"{name} is not an array of tables", f"expected [[{name}]]")
+        )
+    for i, row in enumerate(rows):
+        where: dict[str, Any] = {"table": name, "index": i}
+        has_id = isinstance(row, Mapping) and isinstance(row.get("id"), str)
+        label = f"{noun} {row['id']!r}" if has_id else f"{noun} {i + 1}"
+        found = check_table(toml, row, schema, label=label, **where)
+        problems += found
+        if not found:
+            yield row, where

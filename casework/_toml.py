@@ -49,9 +49,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         raise CaseFileError(Problem.at(path, 0, f"cannot read: {err.strerror}")) from None
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise CaseFileError(
-            Problem.at(path, line, "contains a NUL byte", "expected UTF-8 text")
-        )
+        raise CaseFileError(Problem.at(path, line, "contains a NUL byte", "expected UTF-8 text"))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -81,9 +79,7 @@ class TomlFile:
         """Read and parse ``path``; malformed TOML raises CaseFileError with its line."""
         text = read_text(path)
         if not text.strip():
-            raise CaseFileError(
-                Problem.at(path, 0, "file is empty", "expected a TOML document")
-            )
+            raise CaseFileError(Problem.at(path, 0, "file is empty", "expected a TOML document"))
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:

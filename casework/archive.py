@@ -55,9 +55,24 @@ __all__ = [
 
 #: Columns of an import file, in the order a spreadsheet would have them.
 COLUMNS: tuple[str, ...] = (
-    "case_id", "seq", "event_id", "kind", "date", "calendar", "date_basis",
-    "actors", "recipients", "summary", "source", "locator", "quote", "basis",
-    "reasoning", "note", "title", "procedure",
+    "case_id",
+    "seq",
+    "event_id",
+    "kind",
+    "date",
+    "calendar",
+    "date_basis",
+    "actors",
+    "recipients",
+    "summary",
+    "source",
+    "locator",
+    "quote",
+    "basis",
+    "reasoning",
+    "note",
+    "title",
+    "procedure",
 )
 #: Columns every row must fill.
 REQUIRED: tuple[str, ...] = ("case_id", "seq", "event_id", "kind")
@@ -124,7 +139,9 @@ def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connectio
     is missing or not an archive."""
     p = Path(path)
     if not create and not p.is_file():
-        raise CaseworkError(f"{display_path(p)}: no such archive; expected a file made by casework import")
+        raise CaseworkError(
+            f"{display_path(p)}: no such archive; expected a file made by casework import"
+        )
     con = sqlite3.connect(p, isolation_level=None)  # transactions are explicit
     try:
         version = con.execute("PRAGMA user_version").fetchone()[0]
@@ -138,7 +155,9 @@ def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connectio
             )
     except sqlite3.DatabaseError as err:
         con.close()
-        raise CaseworkError(f"{display_path(p)}: cannot read the archive ({err}); expected an SQLite file") from None
+        raise CaseworkError(
+            f"{display_path(p)}: cannot read the archive ({err}); expected an SQLite file"
+        ) from None
     except CaseworkError:
         con.close()
         raise
@@ -154,7 +173,10 @@ def _csv_rows(path: Path, where: str) -> Iterator[tuple[str, Mapping[str, Any] |
         reader = csv.reader(f)
         header = next(reader, None)
         if header is None:
-            yield f"{where}:row 1", Problem(f"{where}:row 1", 0, "the file is empty", _header_hint())
+            yield (
+                f"{where}:row 1",
+                Problem(f"{where}:row 1", 0, "the file is empty", _header_hint()),
+            )
             return
         header = [h.strip() for h in header]
         unknown = [h for h in header if h not in COLUMNS]
@@ -173,9 +195,14 @@ def _csv_rows(path: Path, where: str) -> Iterator[tuple[str, Mapping[str, Any] |
                 continue  # a blank line
             if len(fields) != width:
                 what = "more" if len(fields) > width else "fewer"
-                yield place, Problem(
-                    place, 0, f"{len(fields)} fields, {what} than the {width} columns of the header",
-                    "expected one field per column (quote fields that hold commas)",
+                yield (
+                    place,
+                    Problem(
+                        place,
+                        0,
+                        f"{len(fields)} fields, {what} than the {width} columns of the header",
+                        "expected one field per column (quote fields that hold commas)",
+                    ),
                 )
                 continue
             yield place, dict(zip(header, fields, strict=True))
@@ -191,15 +218,37 @@ def _jsonl_rows(path: Path, where: str) -> Iterator[tuple[str, Mapping[str, Any]
             try:
                 row = json.loads(line)
             except ValueError as err:
-                yield place, Problem(place, 0, f"not valid JSON ({err.args[0].split(':')[0]})", "expected one JSON object per line")
+                yield (
+                    place,
+                    Problem(
+                        place,
+                        0,
+                        f"not valid JSON ({err.args[0].split(':')[0]})",
+                        "expected one JSON object per line",
+                    ),
+                )
                 continue
             if not isinstance(row, dict):
-                yield place, Problem(place, 0, f"a JSON {type(row).__name__}, not an object", "expected one JSON object per line")
+                yield (
+                    place,
+                    Problem(
+                        place,
+                        0,
+                        f"a JSON {type(row).__name__}, not an object",
+                        "expected one JSON object per line",
+                    ),
+                )
                 continue
             unknown = [k for k in row if k not in COLUMNS]
             if unknown:
-                yield place, Problem(
-                    place, 0, ", ".join(f"key {k!r} is not known" for k in unknown), _header_hint()
+                yield (
+                    place,
+                    Problem(
+                        place,
+                        0,
+                        ", ".join(f"key {k!r} is not known" for k in unknown),
+                        _header_hint(),
+                    ),
                 )
                 continue
             yield place, row
@@ -225,9 +274,7 @@ class _Checker:
 
     def __init__(self, procedures: Mapping[str, Procedure]) -> None:
         self.procedures = procedures
-        self.kinds = {
-            pid: frozenset((*p.triggers, BACKGROUND)) for pid, p in procedures.items()
-        }
+        self.kinds = {pid: frozenset((*p.triggers, BACKGROUND)) for pid, p in procedures.items()}
 
     def check(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], str, str] | tuple[str, str]:
         """(event values, procedure, title), or (what is wrong, what was expected)."""
@@ -238,13 +285,19 @@ class _Checker:
                 value = ""
             if key in ("actors", "recipients") and isinstance(value, list):
                 if not all(isinstance(v, str) for v in value):
-                    return f"{key} holds a non-string", "expected a list of ids or ids separated by ';'"
+                    return (
+                        f"{key} holds a non-string",
+                        "expected a list of ids or ids separated by ';'",
+                    )
                 value = ";".join(v.strip() for v in value)
             if key == "seq":
                 if isinstance(value, str) and value.strip().isdigit():
                     value = int(value)
                 if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                    return f"seq {_show(value)} is not a positive whole number", "expected 1, 2, 3, ... in the order of the case"
+                    return (
+                        f"seq {_show(value)} is not a positive whole number",
+                        "expected 1, 2, 3, ... in the order of the case",
+                    )
             elif not isinstance(value, str):
                 return f"{key} is {_show(value)}, not text", f"expected {key} as a string"
             else:
@@ -259,13 +312,22 @@ class _Checker:
         procedure = procedure.strip()
         if not procedure:
             if len(self.procedures) != 1:
-                return "procedure is empty", f"expected one of: {', '.join(sorted(self.procedures))}"
+                return (
+                    "procedure is empty",
+                    f"expected one of: {', '.join(sorted(self.procedures))}",
+                )
             procedure = next(iter(self.procedures))
         if procedure not in self.procedures:
-            return f"procedure {procedure!r} is not known", f"expected one of: {', '.join(sorted(self.procedures))}"
+            return (
+                f"procedure {procedure!r} is not known",
+                f"expected one of: {', '.join(sorted(self.procedures))}",
+            )
         kind = values["kind"]
         if kind not in self.kinds[procedure]:
-            return f"kind {kind!r} is not known", f"expected one of: {', '.join(sorted(self.kinds[procedure]))}"
+            return (
+                f"kind {kind!r} is not known",
+                f"expected one of: {', '.join(sorted(self.kinds[procedure]))}",
+            )
         values["calendar"] = values["calendar"] or "gregorian"
         if values["date"]:
             try:
@@ -280,7 +342,10 @@ class _Checker:
             return f"basis {basis!r} is not known", f"expected one of: {', '.join(BASES)}"
         values["basis"] = basis
         if basis == "inferred" and not values["reasoning"]:
-            return "basis is 'inferred' but reasoning is empty", "expected the reasoning behind the inference"
+            return (
+                "basis is 'inferred' but reasoning is empty",
+                "expected the reasoning behind the inference",
+            )
         title = row.get("title") or ""
         if not isinstance(title, str):
             return f"title is {title!r}, not text", "expected the case's title"
@@ -326,7 +391,10 @@ def import_file(
     elif suffix in (".jsonl", ".ndjson"):
         rows = _jsonl_rows(file, where)
     else:
-        raise CaseworkError(f"{where}: cannot import a {suffix or 'suffix-less'} file; expected a .csv or .jsonl file")
+        raise CaseworkError(
+            f"{where}: cannot import a {suffix or 'suffix-less'} file; "
+            "expected a .csv or .jsonl file"
+        )
     checker = _Checker(procedures)
     created = not Path(db).exists()
     con = open_archive(db, create=True)
@@ -386,7 +454,9 @@ def _store(
     new_case = 0
     known = case_info.get(case_id)
     if known is None:
-        row = con.execute("SELECT procedure, title FROM cases WHERE case_id = ?", (case_id,)).fetchone()
+        row = con.execute(
+            "SELECT procedure, title FROM cases WHERE case_id = ?", (case_id,)
+        ).fetchone()
         if row is None:
             con.execute("INSERT INTO cases VALUES (?, ?, ?)", (case_id, procedure, title))
             known, new_case = (procedure, title), 1
@@ -396,16 +466,28 @@ def _store(
             case_info.clear()
         case_info[case_id] = known
     if known[0] != procedure:
-        return Problem(
-            place, 0, f"case {case_id!r} follows procedure {known[0]!r}, not {procedure!r}",
-            "expected one procedure per case",
-        ), new_case, 0
+        return (
+            Problem(
+                place,
+                0,
+                f"case {case_id!r} follows procedure {known[0]!r}, not {procedure!r}",
+                "expected one procedure per case",
+            ),
+            new_case,
+            0,
+        )
     if title and known[1] != title:
         if known[1]:
-            return Problem(
-                place, 0, f"case {case_id!r} is titled {known[1]!r}, not {title!r}",
-                "expected one title per case (or leave it empty)",
-            ), new_case, 0
+            return (
+                Problem(
+                    place,
+                    0,
+                    f"case {case_id!r} is titled {known[1]!r}, not {title!r}",
+                    "expected one title per case (or leave it empty)",
+                ),
+                new_case,
+                0,
+            )
         con.execute("UPDATE cases SET title = ? WHERE case_id = ?", (title, case_id))
         case_info[case_id] = (procedure, title)
     if con.execute(_INSERT, values).rowcount == 1:
@@ -416,22 +498,34 @@ def _store(
     ).fetchone()
     if stored is None:
         seq = con.execute(
-            "SELECT seq FROM events WHERE case_id = ? AND event_id = ?", (case_id, values["event_id"])
+            "SELECT seq FROM events WHERE case_id = ? AND event_id = ?",
+            (case_id, values["event_id"]),
         ).fetchone()[0]
-        return Problem(
-            place, 0, f"event id {values['event_id']!r} is already used in case {case_id!r} (seq {seq})",
-            "expected ids unique within a case",
-        ), new_case, 0
+        return (
+            Problem(
+                place,
+                0,
+                f"event id {values['event_id']!r} is already used in case {case_id!r} (seq {seq})",
+                "expected ids unique within a case",
+            ),
+            new_case,
+            0,
+        )
     differs = [
         c for c, v in zip(_EVENT_COLUMNS, stored, strict=True) if c in given and values[c] != v
     ]
     if differs:
-        return Problem(
-            place, 0,
-            f"case {case_id!r} seq {values['seq']} is already in the archive with another "
-            f"{', '.join(differs)}",
-            "expected the same row again or a new seq; rows imported are never changed",
-        ), new_case, 0
+        return (
+            Problem(
+                place,
+                0,
+                f"case {case_id!r} seq {values['seq']} is already in the archive with another "
+                f"{', '.join(differs)}",
+                "expected the same row again or a new seq; rows imported are never changed",
+            ),
+            new_case,
+            0,
+        )
     return None, new_case, 0
 
 
@@ -454,15 +548,21 @@ class IllegalHistory:
         """``case 'x': event 'e' (kind) cannot follow state 's'; allowed here: ...``,
         worded as :class:`~casework.IllegalTransition` words it."""
         event = _EventRef(self.event_id, self.kind)
-        return f"case {self.case!r}: " + IllegalTransition(
-            event, self.state, list(self.allowed), self.unmet
-        ).describe()
+        return (
+            f"case {self.case!r}: "
+            + IllegalTransition(event, self.state, list(self.allowed), self.unmet).describe()
+        )
 
     def to_mapping(self) -> dict[str, Any]:
         """The JSON form."""
         return {
-            "case": self.case, "seq": self.seq, "event": self.event_id, "kind": self.kind,
-            "state": self.state, "allowed": list(self.allowed), "unmet": self.unmet,
+            "case": self.case,
+            "seq": self.seq,
+            "event": self.event_id,
+            "kind": self.kind,
+            "state": self.state,
+            "allowed": list(self.allowed),
+            "unmet": self.unmet,
             "message": self.describe(),
         }
 
@@ -490,10 +590,12 @@ class Durations:
         """The JSON form: count, median, mean, min, max (days)."""
         d = self.days
         return {
-            "outcome": self.outcome, "cases": len(d),
+            "outcome": self.outcome,
+            "cases": len(d),
             "median": statistics.median(d) if d else None,
             "mean": round(statistics.fmean(d), 1) if d else None,
-            "min": min(d) if d else None, "max": max(d) if d else None,
+            "min": min(d) if d else None,
+            "max": max(d) if d else None,
         }
 
 
@@ -556,12 +658,15 @@ def archive_stats(
     """
     con = open_archive(db)
     try:
-        used = [r[0] for r in con.execute("SELECT DISTINCT procedure FROM cases ORDER BY procedure")]
+        used = [
+            r[0] for r in con.execute("SELECT DISTINCT procedure FROM cases ORDER BY procedure")
+        ]
         unknown = [p for p in used if p not in procedures]
         if unknown:
             raise CaseworkError(
                 f"{display_path(db)}: cases follow procedure {', '.join(map(repr, unknown))}, "
-                f"which the scenarios do not define; expected one of: {', '.join(sorted(procedures))}"
+                "which the scenarios do not define; "
+                f"expected one of: {', '.join(sorted(procedures))}"
             )
         total = con.execute("SELECT count(*) FROM cases").fetchone()[0]
         events = con.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -577,7 +682,9 @@ def archive_stats(
                 rows = con.execute(_STREAM.format(where=""))
             else:
                 rows = con.execute(
-                    _STREAM.format(where=" WHERE case_id IN (SELECT case_id FROM cases WHERE procedure = ?)"),
+                    _STREAM.format(
+                        where=" WHERE case_id IN (SELECT case_id FROM cases WHERE procedure = ?)"
+                    ),
                     (pid,),
                 )
             outcome_of = {s.name: s.outcome_label for s in procedure.states}
@@ -593,7 +700,9 @@ def archive_stats(
                 outcomes[outcome] += 1
                 paths[result.states] += 1
                 if outcome != "pending" and result.first_day and result.last_day:
-                    span = dt.date.fromisoformat(result.last_day) - dt.date.fromisoformat(result.first_day)
+                    span = dt.date.fromisoformat(result.last_day) - dt.date.fromisoformat(
+                        result.first_day
+                    )
                     days.setdefault(outcome, []).append(span.days)
         if progress is not None:
             progress(done, total)

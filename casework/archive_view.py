@@ -33,7 +33,8 @@ class StatsView:
         procs = ", ".join(s.procedures) or "none"
         yield Block(
             Text.assemble(
-                ("Archive ", "case.label"), plain(s.path, "case.title"),
+                ("Archive ", "case.label"),
+                plain(s.path, "case.title"),
                 plain(f": {s.cases:,} cases, {s.events:,} events (procedure {procs})"),
             )
         )
@@ -52,7 +53,10 @@ class StatsView:
         yield Text("")
         yield Text.assemble(
             ("Most common paths", "case.label"),
-            (f" ({len(s.paths)} of {s.distinct_paths:,} distinct, of {legal:,} legal histories)", ""),
+            (
+                f" ({len(s.paths)} of {s.distinct_paths:,} distinct, of {legal:,} legal histories)",
+                "",
+            ),
         )
         paths = Table.grid(padding=(0, 2))
         paths.add_column(justify="right")
@@ -70,11 +74,15 @@ class StatsView:
         days = Table.grid(padding=(0, 2))
         for name in ("outcome", "cases", "median", "mean", "min", "max"):
             days.add_column(justify="left" if name == "outcome" else "right")
-        days.add_row(*(Text(h, "case.cite") for h in ("outcome", "cases", "median", "mean", "min", "max")))
+        days.add_row(
+            *(Text(h, "case.cite") for h in ("outcome", "cases", "median", "mean", "min", "max"))
+        )
         for d in s.durations:
             m = d.to_mapping()
-            cells = [f"{m[k]:,}" if isinstance(m[k], int) else ("-" if m[k] is None else f"{m[k]:g}")
-                     for k in ("cases", "median", "mean", "min", "max")]
+            cells = [
+                f"{m[k]:,}" if isinstance(m[k], int) else ("-" if m[k] is None else f"{m[k]:g}")
+                for k in ("cases", "median", "mean", "min", "max")
+            ]
             days.add_row(plain(d.outcome), *cells)
         yield Block(days, indent=2)
 

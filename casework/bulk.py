@@ -124,9 +124,7 @@ class CompiledProcedure:
         counts = counts if counts is not None else Counter()
         for t in self.procedure.transitions:
             if t.trigger == kind and state in t.source and t.requires:
-                missing = [
-                    f"{n} × {k} (found {counts[k]})" for k, n in t.requires if counts[k] < n
-                ]
+                missing = [f"{n} × {k} (found {counts[k]})" for k, n in t.requires if counts[k] < n]
                 if missing:
                     return "requires " + ", ".join(missing) + " before it"
         return ""
@@ -167,11 +165,31 @@ class CompiledProcedure:
             if key != case:
                 if case is not _NO_CASE:
                     if days:
-                        yield new(result, (case, path[-1][_NAME], tuple(map(name_of, path)),
-                                           failure, i - start, days[0], days[-1]))
+                        yield new(
+                            result,
+                            (
+                                case,
+                                path[-1][_NAME],
+                                tuple(map(name_of, path)),
+                                failure,
+                                i - start,
+                                days[0],
+                                days[-1],
+                            ),
+                        )
                     else:
-                        yield new(result, (case, path[0][_NAME], (path[0][_NAME],),
-                                           failure, i - start, None, None))
+                        yield new(
+                            result,
+                            (
+                                case,
+                                path[0][_NAME],
+                                (path[0][_NAME],),
+                                failure,
+                                i - start,
+                                None,
+                                None,
+                            ),
+                        )
                 case, node, path, days, start, failure = key, initial, [initial], [], i, None
             nxt = node.get(kind)
             if nxt is node:

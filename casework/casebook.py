@@ -94,11 +94,18 @@ def _context(root: Path, problems: list[Problem]) -> Context | None:
             problems.extend(err.problems)
             continue
         if proc.id in procedures:
-            problems.append(Problem.at(file, 0, f"procedure id {proc.id!r} is defined twice", "expected unique ids"))
+            problems.append(
+                Problem.at(
+                    file, 0, f"procedure id {proc.id!r} is defined twice", "expected unique ids"
+                )
+            )
         procedures[proc.id] = proc
     people: dict[str, Person] = {}
     documents: dict[str, Document] = {}
-    for reader, name, target in ((read_people, "people.toml", people), (read_documents, "documents.toml", documents)):
+    for reader, name, target in (
+        (read_people, "people.toml", people),
+        (read_documents, "documents.toml", documents),
+    ):
         try:
             target.update(reader(root / name))  # type: ignore[operator]
         except CaseFileError as err:
@@ -123,7 +130,14 @@ def _read_cases(files: Iterable[Path], ctx: Context, problems: list[Problem]) ->
             problems.extend(err.problems)
             continue
         if case.id in cases:
-            problems.append(Problem.at(file, 0, f"case id {case.id!r} is also used by {cases[case.id].origin}", "expected unique case ids"))
+            problems.append(
+                Problem.at(
+                    file,
+                    0,
+                    f"case id {case.id!r} is also used by {cases[case.id].origin}",
+                    "expected unique case ids",
+                )
+            )
             continue
         try:
             replay(case, ctx.procedures[case.procedure])
@@ -139,7 +153,9 @@ def _whatif_files(root: Path) -> list[Path]:
     return sorted((root / WHATIF_DIR).glob("*.toml"))
 
 
-def _read_whatifs(files: Iterable[Path], ctx: Context, cases: Mapping[str, Case], problems: list[Problem]) -> dict[str, WhatIf]:
+def _read_whatifs(
+    files: Iterable[Path], ctx: Context, cases: Mapping[str, Case], problems: list[Problem]
+) -> dict[str, WhatIf]:
     """What-if files read, then resolved together (a base may be another what-if)."""
     incomplete = bool(problems)  # a case file failed: its what-ifs' bases are missing
     read: list[WhatIf] = []
@@ -168,7 +184,15 @@ def _load(root: Path) -> tuple[Casebook | None, list[Problem]]:
     problems: list[Problem] = []
     if not (root / PROCEDURE_FILE).is_file():
         what = "no such folder" if not root.exists() else f"no {PROCEDURE_FILE} here"
-        return None, [Problem.at(root, 0, what, "expected a scenarios folder with procedure.toml, people.toml, documents.toml and cases/")]
+        return None, [
+            Problem.at(
+                root,
+                0,
+                what,
+                "expected a scenarios folder with procedure.toml, people.toml, "
+                "documents.toml and cases/",
+            )
+        ]
     ctx = _context(root, problems)
     if ctx is None:
         return None, problems
@@ -221,7 +245,11 @@ def check_paths(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
             checked += len(_whatif_files(path))
             continue
         if not path.exists():
-            problems.append(Problem.at(path, 0, "no such file or folder", "expected a case file or a scenarios folder"))
+            problems.append(
+                Problem.at(
+                    path, 0, "no such file or folder", "expected a case file or a scenarios folder"
+                )
+            )
             continue
         root = _scenarios_root(path) or bundled_scenarios()
         if path.parent.name == WHATIF_DIR:

@@ -92,7 +92,7 @@ def quote_problem(doc: Document, quote: str) -> str:
         return f"quote not found in document {doc.id!r} ({doc.file})"
     return (
         f"quote not found in document {doc.id!r} ({doc.file}): it matches up to "
-        f"{quote[max(0, lo - 30):lo]!r} and then differs at {quote[lo:lo + 20]!r}"
+        f"{quote[max(0, lo - 30) : lo]!r} and then differs at {quote[lo : lo + 20]!r}"
     )
 
 
@@ -130,16 +130,31 @@ def check_event_row(
     if basis not in bases:
         add(f"basis {basis!r} is not known", "expected one of: " + ", ".join(bases), "basis")
     if basis == "inferred" and not row.get("reasoning", "").strip():
-        add("an inferred event has no reasoning", "expected reasoning = why the modeller infers it", "basis")
+        add(
+            "an inferred event has no reasoning",
+            "expected reasoning = why the modeller infers it",
+            "basis",
+        )
     if basis == "hypothetical" and allow_hypothetical:
         if "quote" in row or "source" in row:
-            add("a hypothetical event quotes a source", "expected reasoning instead of source and quote", "quote")
+            add(
+                "a hypothetical event quotes a source",
+                "expected reasoning instead of source and quote",
+                "quote",
+            )
         if not row.get("reasoning", "").strip():
-            add("a hypothetical event has no reasoning", "expected reasoning = why this might have happened", "basis")
+            add(
+                "a hypothetical event has no reasoning",
+                "expected reasoning = why this might have happened",
+                "basis",
+            )
     else:
         for key in ("source", "quote"):
             if key not in row:
-                add(f"missing key {key!r}", f"expected {key} = a string (every event cites its source)")
+                add(
+                    f"missing key {key!r}",
+                    f"expected {key} = a string (every event cites its source)",
+                )
     if "date" in row:
         try:
             HistDate.parse(row["date"], row.get("calendar", "gregorian"))
@@ -150,14 +165,22 @@ def check_event_row(
     for key in ("actors", "recipients"):
         for pid in row.get(key, []):
             if pid not in ctx.people:
-                add(f"{key[:-1]} {pid!r} is not in people.toml", "expected the id of a person or body defined there", key)
+                add(
+                    f"{key[:-1]} {pid!r} is not in people.toml",
+                    "expected the id of a person or body defined there",
+                    key,
+                )
     if row.get("quote") == "":
         add("quote is empty", "expected the exact words of the source", "quote")
     source = row.get("source")
     if isinstance(source, str) and row.get("quote") != "":
         doc = ctx.documents.get(source)
         if doc is None:
-            add(f"source {source!r} is not in documents.toml", "expected one of: " + ", ".join(ctx.documents), "source")
+            add(
+                f"source {source!r} is not in documents.toml",
+                "expected one of: " + ", ".join(ctx.documents),
+                "source",
+            )
         elif "quote" in row and not doc.contains(row["quote"]):
             add(quote_problem(doc, row["quote"]), "expected the exact words of the source", "quote")
     return problems
@@ -174,17 +197,40 @@ def read_case(path: Path, ctx: Context) -> Case:
     problems += check_table(toml, head, _CASE_SCHEMA, table="case", label="[case]")
     for key in data:
         if key not in ("case", "events"):
-            problems.append(toml.problem(f"unknown table {key!r}", "expected [case] and [[events]]", table=key))
+            problems.append(
+                toml.problem(f"unknown table {key!r}", "expected [case] and [[events]]", table=key)
+            )
     if problems:
         raise CaseFileError(problems)
     case_id = head["id"]
     if not is_id(case_id):
-        problems.append(toml.problem(f"case id {case_id!r} is not valid", "expected letters, digits, '-' or '_'", table="case", key="id"))
+        problems.append(
+            toml.problem(
+                f"case id {case_id!r} is not valid",
+                "expected letters, digits, '-' or '_'",
+                table="case",
+                key="id",
+            )
+        )
     if head["person"] not in ctx.people:
-        problems.append(toml.problem(f"person {head['person']!r} is not in people.toml", "expected the id of a person defined there", table="case", key="person"))
+        problems.append(
+            toml.problem(
+                f"person {head['person']!r} is not in people.toml",
+                "expected the id of a person defined there",
+                table="case",
+                key="person",
+            )
+        )
     procedure = ctx.procedure_for(head.get("procedure"))
     if procedure is None:
-        problems.append(toml.problem(f"procedure {head.get('procedure')!r} is not known", "expected one of: " + ", ".join(ctx.procedures), table="case", key="procedure"))
+        problems.append(
+            toml.problem(
+                f"procedure {head.get('procedure')!r} is not known",
+                "expected one of: " + ", ".join(ctx.procedures),
+                table="case",
+                key="procedure",
+            )
+        )
     rows = data.get("events", [])
     if not isinstance(rows, list) or not rows:
         problems.append(toml.problem("no [[events]]", "expected at least one event"))
@@ -192,10 +238,22 @@ def read_case(path: Path, ctx: Context) -> Case:
     events: list[Event] = []
     seen: dict[str, int] = {}
     for i, row in enumerate(rows):
-        label = f"event {row.get('id')!r}" if isinstance(row, Mapping) and isinstance(row.get("id"), str) else f"event {i + 1}"
+        label = (
+            f"event {row.get('id')!r}"
+            if isinstance(row, Mapping) and isinstance(row.get("id"), str)
+            else f"event {i + 1}"
+        )
         found = check_event_row(toml, row, ctx, procedure, table="events", index=i, label=label)
         if not found and row["id"] in seen:
-            found.append(toml.problem(f"{label}: id is used twice", f"expected unique ids (first used by event {seen[row['id']]})", table="events", index=i, key="id"))
+            found.append(
+                toml.problem(
+                    f"{label}: id is used twice",
+                    f"expected unique ids (first used by event {seen[row['id']]})",
+                    table="events",
+                    index=i,
+                    key="id",
+                )
+            )
         problems += found
         if not found:
             seen[row["id"]] = i + 1

@@ -19,8 +19,8 @@ from rich.text import Text
 from casework import __version__, paths
 from casework.casebook import Casebook, check_paths, load_casebook
 from casework.dates import HistDate
-from casework.errors import CaseworkError, CaseFileError, IllegalTransition, UnknownName
-from casework.render import CaseList, PathsView, Timeline, make_console, plain
+from casework.errors import CaseFileError, CaseworkError, IllegalTransition, UnknownName
+from casework.render import PathsView, Timeline, make_console, plain
 
 __all__ = ["main", "run"]
 
@@ -66,36 +66,65 @@ def _parser() -> _Parser:
     p = sub.add_parser("replay", parents=[scen], help="replay a case as a timeline")
     p.add_argument("case", nargs="?", help="case id (default: every case)")
     p.add_argument("--step", action="store_true", help="wait for Enter between events")
-    p.add_argument("--until", type=_until, metavar="N|DATE", help="stop after event N, or at a date")
+    p.add_argument(
+        "--until", type=_until, metavar="N|DATE", help="stop after event N, or at a date"
+    )
     p.add_argument("--json", action="store_true", help="print the replay as JSON")
     p.add_argument(
-        "--export", type=_export_path, metavar="FILE.svg|FILE.html",
+        "--export",
+        type=_export_path,
+        metavar="FILE.svg|FILE.html",
         help="write the timeline to an SVG picture or an HTML page instead",
     )
 
-    p = sub.add_parser("list", parents=[scen], help="list the cases found, and the what-ifs on each")
+    p = sub.add_parser(
+        "list", parents=[scen], help="list the cases found, and the what-ifs on each"
+    )
     p.add_argument("--json", action="store_true", help="print the list as JSON")
 
-    p = sub.add_parser("whatif", parents=[scen], help="compare a what-if with the history it changes")
+    p = sub.add_parser(
+        "whatif", parents=[scen], help="compare a what-if with the history it changes"
+    )
     p.add_argument("whatif", metavar="FILE_OR_ID", help="a what-if id, or a what-if file")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
 
     p = sub.add_parser("check", help="check case files against the procedure and sources")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="case files or scenarios folders (default: bundled)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="case files or scenarios folders (default: bundled)",
+    )
 
-    p = sub.add_parser("paths", parents=[scen], help="the paths through the procedure to each outcome")
-    p.add_argument("--to", metavar="OUTCOME", help="list every simple path to this outcome (or state)")
-    p.add_argument("--procedure", metavar="ID", help="which procedure (needed when there are several)")
+    p = sub.add_parser(
+        "paths", parents=[scen], help="the paths through the procedure to each outcome"
+    )
+    p.add_argument(
+        "--to", metavar="OUTCOME", help="list every simple path to this outcome (or state)"
+    )
+    p.add_argument(
+        "--procedure", metavar="ID", help="which procedure (needed when there are several)"
+    )
     p.add_argument("--json", action="store_true", help="print the paths as JSON")
 
-    p = sub.add_parser("diagram", parents=[scen], help="draw the procedure as a Mermaid state diagram")
-    p.add_argument("case", nargs="?", help="mark this case's (or what-if's) path and outcome (default: the procedure alone)")
+    p = sub.add_parser(
+        "diagram", parents=[scen], help="draw the procedure as a Mermaid state diagram"
+    )
     p.add_argument(
-        "--format", choices=("mermaid", "markdown"), default="mermaid",
+        "case",
+        nargs="?",
+        help="mark this case's (or what-if's) path and outcome (default: the procedure alone)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("mermaid", "markdown"),
+        default="mermaid",
         help="mermaid text (default), or markdown: a fenced mermaid block",
     )
 
-    p = sub.add_parser("show", parents=[scen], help="show a case's dossier: people, sources, outcome")
+    p = sub.add_parser(
+        "show", parents=[scen], help="show a case's dossier: people, sources, outcome"
+    )
     p.add_argument("case", nargs="?", help="case or what-if id (default: every case)")
 
     from casework import _archive_cli  # import, stats: archives
@@ -106,7 +135,9 @@ def _parser() -> _Parser:
 
 def _export_path(value: str) -> str:
     if not value.lower().endswith((".svg", ".html")):
-        raise argparse.ArgumentTypeError(f"{value!r} is neither .svg nor .html; expected e.g. timeline.svg")
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is neither .svg nor .html; expected e.g. timeline.svg"
+        )
     return value
 
 
@@ -126,10 +157,24 @@ def _cmd_list(args: argparse.Namespace, out: Console) -> int:
             for w in sorted(book.whatifs.values(), key=lambda w: w.id):
                 c = w.compare(book)
                 if c.base.case.id == case_id:
-                    whatifs.append({"whatif": w.id, "base": w.base, "title": w.title,
-                                    "events": len(c.counterfactual.case.events), "outcome": c.outcome})
-            rows.append({"case": case_id, "title": h.case.title, "events": len(h.events),
-                         "outcome": h.outcome, "whatifs": whatifs})
+                    whatifs.append(
+                        {
+                            "whatif": w.id,
+                            "base": w.base,
+                            "title": w.title,
+                            "events": len(c.counterfactual.case.events),
+                            "outcome": c.outcome,
+                        }
+                    )
+            rows.append(
+                {
+                    "case": case_id,
+                    "title": h.case.title,
+                    "events": len(h.events),
+                    "outcome": h.outcome,
+                    "whatifs": whatifs,
+                }
+            )
         out.out(json.dumps(rows, ensure_ascii=False, indent=2), highlight=False)
     else:
         out.print(CaseTree(book))
@@ -170,7 +215,13 @@ def _cmd_check(args: argparse.Namespace, out: Console) -> int:
 def _cmd_paths(args: argparse.Namespace, out: Console, err: Console) -> int:
     book = _book(args)
     if args.procedure is None and len(book.procedures) > 1:
-        err.print(plain(f"casework paths: there are several procedures ({', '.join(book.procedures)}); choose one with --procedure"), soft_wrap=True)
+        err.print(
+            plain(
+                "casework paths: there are several procedures "
+                f"({', '.join(book.procedures)}); choose one with --procedure"
+            ),
+            soft_wrap=True,
+        )
         return EXIT_USAGE
     proc_id = args.procedure or next(iter(book.procedures))
     if proc_id not in book.procedures:
@@ -204,7 +255,10 @@ def _cmd_replay(args: argparse.Namespace, out: Console, ask: Callable[[str], str
         return _export_replay(args, out, histories, book)
     if args.json:
         data = [h.to_mapping() for h in histories]
-        out.out(json.dumps(data[0] if args.case else data, ensure_ascii=False, indent=2), highlight=False)
+        out.out(
+            json.dumps(data[0] if args.case else data, ensure_ascii=False, indent=2),
+            highlight=False,
+        )
         return EXIT_OK
     for n, history in enumerate(histories):
         if n:
@@ -231,7 +285,9 @@ def _cmd_replay(args: argparse.Namespace, out: Console, ask: Callable[[str], str
     return EXIT_OK
 
 
-def _export_replay(args: argparse.Namespace, out: Console, histories: list[Any], book: Casebook) -> int:
+def _export_replay(
+    args: argparse.Namespace, out: Console, histories: list[Any], book: Casebook
+) -> int:
     from rich.console import Group
     from rich.rule import Rule
 
@@ -244,7 +300,11 @@ def _export_replay(args: argparse.Namespace, out: Console, histories: list[Any],
         if n:
             parts.append(Rule(style="case.arrow"))
         parts.append(Timeline(history, book))
-    title = histories[0].case.title if args.case else "casework: " + ", ".join(h.case.id for h in histories)
+    title = (
+        histories[0].case.title
+        if args.case
+        else "casework: " + ", ".join(h.case.id for h in histories)
+    )
     path = export(Group(*parts), args.export, title=title)
     events = sum(len(h.steps) for h in histories)
     out.print(plain(f"wrote {path} ({events} events)"), soft_wrap=True)
@@ -261,7 +321,11 @@ def _case_or_whatif(book: Casebook, name: str) -> tuple[Any, str, str]:
 
     whatif = whatifs[name]
     result = run(*whatif.build(book))
-    return result.history, f"{whatif.title} ({whatif.id}): {result.outcome}", f"{whatif.title} ({whatif.id})"
+    return (
+        result.history,
+        f"{whatif.title} ({whatif.id}): {result.outcome}",
+        f"{whatif.title} ({whatif.id})",
+    )
 
 
 def _cmd_diagram(args: argparse.Namespace, out: Console) -> int:
@@ -355,7 +419,9 @@ def main(
             Text.assemble(
                 ("casework: internal error: ", "error"),
                 plain(f"{type(bug).__name__}: {bug}"),
-                plain(f" (please report it to {ISSUES_URL}; run again with --debug for the traceback)"),
+                plain(
+                    f" (please report it to {ISSUES_URL}; run again with --debug for the traceback)"
+                ),
             ),
             soft_wrap=True,
         )

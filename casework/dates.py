@@ -158,8 +158,7 @@ def _bounds(text: str) -> tuple[Day | None, Day | None]:
                 dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
             except ValueError:
                 raise ValueError(
-                    f"date {text!r} is not a real day; expected a day that exists "
-                    "in the calendar"
+                    f"date {text!r} is not a real day; expected a day that exists in the calendar"
                 ) from None
     return _edtf_bounds(text)
 

@@ -43,7 +43,7 @@ class _DiagramMachine(GraphMachine):
     ``default``, ``previous`` (the path) and ``active`` (where the history ends).
     """
 
-    style_attributes: dict[str, Any] = {
+    style_attributes: dict[str, Any] = {  # noqa: RUF012 (transitions reads it as a class attribute)
         "node": {"default": {}, "previous": {}, "active": {}},
         "edge": {"default": {}, "previous": {}},
         "graph": {"default": {}},

@@ -89,11 +89,15 @@ class Dossier:
     def heading(self) -> Block:
         """The case's title, id and summary."""
         case = self.history.case
-        lines = [Text.assemble(plain(case.title, "case.title"), " ", plain(f"({case.id})", "case.id"))]
+        lines = [
+            Text.assemble(plain(case.title, "case.title"), " ", plain(f"({case.id})", "case.id"))
+        ]
         if case.summary:
             lines.append(plain(case.summary, "case.summary"))
         if self.whatif:
-            lines.append(Text.assemble(("What-if: ", "case.basis.hypothetical"), plain(self.whatif)))
+            lines.append(
+                Text.assemble(("What-if: ", "case.basis.hypothetical"), plain(self.whatif))
+            )
         return Block(*lines)
 
     def member(self) -> RenderableType:
@@ -186,7 +190,8 @@ class Dossier:
             doc = self.book.documents.get(did)
             title = doc.title if doc else did
             head = Text.assemble(
-                plain(title, "case.who"), plain(f" [{did}]", "case.id"),
+                plain(title, "case.who"),
+                plain(f" [{did}]", "case.id"),
                 (f" — cited by {n} event{'s' if n != 1 else ''}", "case.note"),
             )
             body: list[RenderableType] = [head]
@@ -206,7 +211,8 @@ class Dossier:
         if h.is_partial:
             head = Text.assemble(
                 (f"Stopped after event {h.stopped_after}: ", "case.label"),
-                ("state ", ""), (h.state, "case.state"),
+                ("state ", ""),
+                (h.state, "case.state"),
             )
         else:
             head = Text.assemble(("Outcome: ", "case.label"), (h.outcome, outcome_style(h.outcome)))

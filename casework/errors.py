@@ -37,9 +37,7 @@ class Problem:
         return text
 
     @classmethod
-    def at(
-        cls, path: Path | str, line: int, what: str, expected: str = ""
-    ) -> Problem:
+    def at(cls, path: Path | str, line: int, what: str, expected: str = "") -> Problem:
         """A problem in ``path``, shown relative to the working directory when inside it."""
         return cls(display_path(path), line, what, expected)
 
@@ -86,9 +84,7 @@ class IllegalTransition(CaseworkError):
     ``.allowed`` (the kinds the procedure allows there) for callers.
     """
 
-    def __init__(
-        self, event: object, state: str, allowed: list[str], unmet: str = ""
-    ) -> None:
+    def __init__(self, event: object, state: str, allowed: list[str], unmet: str = "") -> None:
         self.event = event
         self.state = state
         self.allowed = tuple(allowed)

@@ -83,11 +83,19 @@ def export(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(f"{path}: cannot export to {suffix or 'a file without a suffix'!r}; "
-                         f"expected a name ending in {' or '.join(FORMATS)}")
+        raise ValueError(
+            f"{path}: cannot export to {suffix or 'a file without a suffix'!r}; "
+            f"expected a name ending in {' or '.join(FORMATS)}"
+        )
     console = Console(
-        file=io.StringIO(), record=True, width=width, theme=THEME, highlight=False,
-        force_terminal=True, color_system="truecolor", legacy_windows=False,
+        file=io.StringIO(),
+        record=True,
+        width=width,
+        theme=THEME,
+        highlight=False,
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
     )
     console.print(renderable)
     if suffix == ".svg":

@@ -146,9 +146,7 @@ def dead_ends(procedure: Procedure) -> tuple[str, ...]:
     """Reachable states that are not final yet have no transition to another state."""
     moves = _moves(procedure)
     return tuple(
-        s
-        for s in reachable_states(procedure)
-        if not procedure.state(s).final and not moves[s]
+        s for s in reachable_states(procedure) if not procedure.state(s).final and not moves[s]
     )
 
 
@@ -241,9 +239,7 @@ def _walk(procedure: Procedure) -> Iterator[tuple[tuple[str, ...], tuple[str, ..
                 tally[kind] += missing
             else:
                 tally[trigger] += 1
-                yield from walk(
-                    [*states, dest], [*fired, trigger], [*spots, len(fired)], tally
-                )
+                yield from walk([*states, dest], [*fired, trigger], [*spots, len(fired)], tally)
 
     # at[i] is the index in triggers of the event that entered states[i]
     yield from walk([procedure.initial], [], [0], Counter())
@@ -324,14 +320,20 @@ def procedure_problems(procedure: Procedure) -> list[Problem]:
     problems: list[Problem] = []
     for s in unreachable_states(procedure):
         problems.append(
-            at(s, f"state {s!r} is unreachable from {procedure.initial!r}",
-               "expected every state to be reachable")
+            at(
+                s,
+                f"state {s!r} is unreachable from {procedure.initial!r}",
+                "expected every state to be reachable",
+            )
         )
     stuck = dead_ends(procedure)
     for s in stuck:
         problems.append(
-            at(s, f"state {s!r} has no way out and is not final",
-               "expected a transition from it, or final = true")
+            at(
+                s,
+                f"state {s!r} has no way out and is not final",
+                "expected a transition from it, or final = true",
+            )
         )
     outcomes = ", ".join(outcome_states(procedure)) or "none defined"
     for s in traps(procedure):
@@ -339,7 +341,10 @@ def procedure_problems(procedure: Procedure) -> list[Problem]:
             continue
         onward = ", ".join(x for x in reachable_states(procedure, s) if x != s)
         problems.append(
-            at(s, f"state {s!r} is a trap: from it only {onward} can be reached, none an outcome",
-               f"expected a way on to an outcome state ({outcomes})")
+            at(
+                s,
+                f"state {s!r} is a trap: from it only {onward} can be reached, none an outcome",
+                f"expected a way on to an outcome state ({outcomes})",
+            )
         )
     return sorted(problems, key=lambda p: p.line)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from casework._schema import Field, check_table, is_id
+from casework._schema import Field, check_table, is_id, table_rows
 from casework._toml import TomlFile
 from casework.errors import CaseFileError, Problem
 from casework.events import BASES, Citation, Origin
@@ -80,34 +80,59 @@ class Person:
 def read_people(path: Path) -> dict[str, Person]:
     """Read ``people.toml``: every problem in it is reported at once."""
     toml = TomlFile.read(path)
-    rows = toml.data.get("people", [])
     problems: list[Problem] = []
-    if not isinstance(rows, list):
-        raise CaseFileError(toml.problem("people is not an array of tables", "expected [[people]]"))
     people: dict[str, Person] = {}
-    for i, row in enumerate(rows):
-        where = {"table": "people", "index": i}
-        label = f"person {row['id']!r}" if isinstance(row, dict) and isinstance(row.get("id"), str) else f"person {i + 1}"
-        found = check_table(toml, row, _SCHEMA, label=label, **where)
-        if found:
-            problems += found
-            continue
+    rows = toml.data.get("people", [])
+    for row, where in table_rows(toml, "people", _SCHEMA, "person", problems):
         pid = row["id"]
         before = len(problems)
         if not is_id(pid):
-            problems.append(toml.problem(f"person id {pid!r} is not valid", "expected letters, digits, '-' or '_'", key="id", **where))
+            problems.append(
+                toml.problem(
+                    f"person id {pid!r} is not valid",
+                    "expected letters, digits, '-' or '_'",
+                    key="id",
+                    **where,
+                )
+            )
         elif pid in people:
-            problems.append(toml.problem(f"person id {pid!r} is defined twice", "expected unique ids", key="id", **where))
+            problems.append(
+                toml.problem(
+                    f"person id {pid!r} is defined twice", "expected unique ids", key="id", **where
+                )
+            )
         if row["kind"] not in KINDS:
-            problems.append(toml.problem(f"person {pid!r}: kind {row['kind']!r} is not known", "expected one of: " + ", ".join(KINDS), key="kind", **where))
+            problems.append(
+                toml.problem(
+                    f"person {pid!r}: kind {row['kind']!r} is not known",
+                    "expected one of: " + ", ".join(KINDS),
+                    key="kind",
+                    **where,
+                )
+            )
         if row.get("level", "") and row["level"] not in LEVELS:
-            problems.append(toml.problem(f"person {pid!r}: level {row['level']!r} is not known", "expected one of: " + ", ".join(LEVELS), key="level", **where))
+            problems.append(
+                toml.problem(
+                    f"person {pid!r}: level {row['level']!r} is not known",
+                    "expected one of: " + ", ".join(LEVELS),
+                    key="level",
+                    **where,
+                )
+            )
         if len(problems) == before:
             people[pid] = Person(**row)
     for i, row in enumerate(rows):
         for member in row.get("members", []) if isinstance(row, dict) else []:
             if member not in people:
-                problems.append(toml.problem(f"person {row.get('id')!r}: member {member!r} is not in people.toml", "expected the id of a person defined there", table="people", index=i, key="members"))
+                problems.append(
+                    toml.problem(
+                        f"person {row.get('id')!r}: member {member!r} is not in people.toml",
+                        "expected the id of a person defined there",
+                        table="people",
+                        index=i,
+                        key="members",
+                    )
+                )
     relations = _read_relations(toml, people, problems)
     if problems:
         raise CaseFileError(problems)
@@ -118,10 +143,16 @@ def read_people(path: Path) -> dict[str, Person]:
     return people
 
 
-def _read_relations(toml: TomlFile, people: dict[str, Person], problems: list[Problem]) -> list[Relation]:
+def _read_relations(
+    toml: TomlFile, people: dict[str, Person], problems: list[Problem]
+) -> list[Relation]:
     rows = toml.data.get("relations", [])
     if not isinstance(rows, list):
-        problems.append(toml.problem("relations is not an array of tables", "expected [[relations]]", table="relations"))
+        problems.append(
+            toml.problem(
+                "relations is not an array of tables", "expected [[relations]]", table="relations"
+            )
+        )
         return []
     out: list[Relation] = []
     for i, row in enumerate(rows):
@@ -130,12 +161,34 @@ def _read_relations(toml: TomlFile, people: dict[str, Person], problems: list[Pr
         if not found:
             for key in ("person", "of"):
                 if row[key] not in people:
-                    found.append(toml.problem(f"relation {i + 1}: {key} {row[key]!r} is not in people.toml", "expected the id of a person or body defined there", key=key, **where))
+                    found.append(
+                        toml.problem(
+                            f"relation {i + 1}: {key} {row[key]!r} is not in people.toml",
+                            "expected the id of a person or body defined there",
+                            key=key,
+                            **where,
+                        )
+                    )
             basis = row.get("basis", "stated")
             if basis not in BASES[:2]:
-                found.append(toml.problem(f"relation {i + 1}: basis {basis!r} is not known", "expected stated or inferred", key="basis", **where))
+                found.append(
+                    toml.problem(
+                        f"relation {i + 1}: basis {basis!r} is not known",
+                        "expected stated or inferred",
+                        key="basis",
+                        **where,
+                    )
+                )
             elif (basis == "inferred") != bool(row.get("reasoning", "").strip()):
-                found.append(toml.problem(f"relation {i + 1}: reasoning goes with basis = \"inferred\" and only with it", "expected both or neither", key="reasoning" if "reasoning" in row else "basis", **where))
+                found.append(
+                    toml.problem(
+                        f"relation {i + 1}: reasoning goes with "
+                        'basis = "inferred" and only with it',
+                        "expected both or neither",
+                        key="reasoning" if "reasoning" in row else "basis",
+                        **where,
+                    )
+                )
         problems += found
         if found:
             continue
@@ -153,7 +206,9 @@ def _read_relations(toml: TomlFile, people: dict[str, Person], problems: list[Pr
     return out
 
 
-def check_relations(people: Mapping[str, Person], documents: Mapping[str, Document]) -> list[Problem]:
+def check_relations(
+    people: Mapping[str, Person], documents: Mapping[str, Document]
+) -> list[Problem]:
     """Every relation's source is a known document and its quote occurs in it verbatim."""
     from casework.cases import quote_problem  # cases imports this module
 
@@ -163,7 +218,21 @@ def check_relations(people: Mapping[str, Person], documents: Mapping[str, Docume
             path, line = (rel.origin.path, rel.origin.line) if rel.origin else ("people.toml", 0)
             doc = documents.get(rel.citation.document)
             if doc is None:
-                problems.append(Problem(path, line, f"relation source {rel.citation.document!r} is not in documents.toml", "expected one of: " + ", ".join(documents)))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        f"relation source {rel.citation.document!r} is not in documents.toml",
+                        "expected one of: " + ", ".join(documents),
+                    )
+                )
             elif not doc.contains(rel.citation.quote):
-                problems.append(Problem(path, line, quote_problem(doc, rel.citation.quote), "expected the exact words of the source"))
+                problems.append(
+                    Problem(
+                        path,
+                        line,
+                        quote_problem(doc, rel.citation.quote),
+                        "expected the exact words of the source",
+                    )
+                )
     return problems

@@ -137,9 +137,7 @@ class Procedure:
 
     # -- the machine -------------------------------------------------------
 
-    def machine(
-        self, model: object, *, cls: type[Machine] = Machine, **options: Any
-    ) -> Machine:
+    def machine(self, model: object, *, cls: type[Machine] = Machine, **options: Any) -> Machine:
         """A ``transitions.Machine`` for this procedure, bound to ``model``.
 
         Rules with ``requires`` become transitions conditions reading the

@@ -34,7 +34,18 @@ from casework.procedure import PENDING, Procedure
 from casework.replay import History, Step
 from casework.whatif import Comparison, Row
 
-__all__ = ["THEME", "Block", "CaseList", "Hanging", "PathsView", "StepView", "Timeline", "make_console", "plain", "safe"]
+__all__ = [
+    "THEME",
+    "Block",
+    "CaseList",
+    "Hanging",
+    "PathsView",
+    "StepView",
+    "Timeline",
+    "make_console",
+    "plain",
+    "safe",
+]
 
 THEME = Theme(
     {
@@ -266,7 +277,6 @@ class CaseList:
         yield Block(table)
 
 
-
 class Hanging:
     """A label, then text wrapped beside it: continuation lines are indented
     to where the text starts."""
@@ -375,7 +385,9 @@ THEME.styles.update(
 )
 
 
-def _whatif_cell(row: Row, right: bool, first: bool, unmet: str = "", base: str = "history") -> RenderableType:
+def _whatif_cell(
+    row: Row, right: bool, first: bool, unmet: str = "", base: str = "history"
+) -> RenderableType:
     """One side of a row of the comparison: the event as that history has it."""
     step = row.right if right else row.left
     mark = row.right_mark if right else row.left_mark
@@ -386,13 +398,13 @@ def _whatif_cell(row: Row, right: bool, first: bool, unmet: str = "", base: str 
         return Group(*top, Text(f"    {missing}", style))
     ev = step.event
     head = Text.assemble((f"{ev.seq:>3} ", "case.seq"), plain(ev.date.display(), "case.date"))
-    body: list[RenderableType] = [
-        Text.assemble(plain(ev.id), (f" ({ev.kind})", "case.label"))
-    ]
+    body: list[RenderableType] = [Text.assemble(plain(ev.id), (f" ({ev.kind})", "case.label"))]
     if mark == "illegal":
         why = f" ({unmet})" if unmet else ""
         body.append(
-            Text.assemble(("illegal here: ", "whatif.illegal"), plain(f"cannot follow {step.before}{why}"))
+            Text.assemble(
+                ("illegal here: ", "whatif.illegal"), plain(f"cannot follow {step.before}{why}")
+            )
         )
     elif mark == "not_reached":
         body.append(Text("not reached", "case.note"))
@@ -400,12 +412,18 @@ def _whatif_cell(row: Row, right: bool, first: bool, unmet: str = "", base: str 
         body.append(StepView(step, None, "").change())
     shown = [c for c in row.changes if c not in ("date_basis", "illegal", "not_reached")]
     if right and row.status == "replaced":
-        body.append(Text.assemble(("replaces: ", "whatif.changed"), plain(row.left.event.id if row.left else "")))
+        body.append(
+            Text.assemble(
+                ("replaces: ", "whatif.changed"), plain(row.left.event.id if row.left else "")
+            )
+        )
     elif right and shown:
         body.append(Text.assemble(("changed: ", "whatif.changed"), plain(", ".join(shown))))
     if right and (ev.basis == "hypothetical" or row.status == "inserted"):
         body.append(plain(ev.summary))
-        body.append(Text.assemble(("hypothetical: ", "case.basis.hypothetical"), plain(ev.reasoning)))
+        body.append(
+            Text.assemble(("hypothetical: ", "case.basis.hypothetical"), plain(ev.reasoning))
+        )
     if right and "date" in row.changes and ev.date_basis:
         body.append(Text.assemble(("date: ", "case.note"), plain(ev.date_basis, "case.note")))
     return Group(*top, head, Block(*body, indent=4))
@@ -422,7 +440,9 @@ class WhatIfView:
         #: What the left side is: the case's history, or the what-if this one is built on.
         self.base_noun = "history" if on_case else "base"
         self.base_label = (
-            f"History ({comparison.base.case.id})" if on_case else f"Base ({comparison.whatif.base})"
+            f"History ({comparison.base.case.id})"
+            if on_case
+            else f"Base ({comparison.whatif.base})"
         )
 
     def heading(self) -> Block:
@@ -459,7 +479,10 @@ class WhatIfView:
             return Block(
                 Text(""),
                 plain(f"Same in both: all {n} events ({ids}), ending in state {state}."),
-                Text("They do not part: every event replays as before under this what-if.", "case.label"),
+                Text(
+                    "They do not part: every event replays as before under this what-if.",
+                    "case.label",
+                ),
             )
         return Block(
             Text(""),
@@ -470,14 +493,21 @@ class WhatIfView:
     def table(self) -> Table:
         """The differing rows: the history on the left, the what-if on the right."""
         c = self.comparison
-        table = Table(box=None, padding=(0, 1, 0, 0), expand=True, show_edge=False,
-                      header_style="case.label")
+        table = Table(
+            box=None, padding=(0, 1, 0, 0), expand=True, show_edge=False, header_style="case.label"
+        )
         table.add_column(self.base_label, ratio=1)
         table.add_column("What if", ratio=1)
         ill = c.counterfactual.illegal
         for n, row in enumerate(c.differing):
             table.add_row(
-                _whatif_cell(row, False, n == 0, c.base.illegal.unmet if c.base.illegal else "", self.base_noun),
+                _whatif_cell(
+                    row,
+                    False,
+                    n == 0,
+                    c.base.illegal.unmet if c.base.illegal else "",
+                    self.base_noun,
+                ),
                 _whatif_cell(row, True, n == 0, ill.unmet if ill else ""),
             )
         return table
@@ -486,8 +516,13 @@ class WhatIfView:
         """The two outcomes with their paths, and the finding."""
         c = self.comparison
         lines: list[RenderableType] = [Text("")]
-        for label, r in ((f"Outcome in {self.base_noun}: ", c.base), ("Outcome in what-if: ", c.counterfactual)):
-            lines.append(Text.assemble((label, "case.label"), (r.outcome, outcome_style(r.outcome))))
+        for label, r in (
+            (f"Outcome in {self.base_noun}: ", c.base),
+            ("Outcome in what-if: ", c.counterfactual),
+        ):
+            lines.append(
+                Text.assemble((label, "case.label"), (r.outcome, outcome_style(r.outcome)))
+            )
             path = Text(" → ".join(r.states), "case.state")
             if r.illegal is not None:
                 path.append(f" ✗ {r.illegal.event.kind}", "whatif.illegal")
@@ -532,11 +567,23 @@ class CaseTree:
             for whatif_id in sorted(children.get(base, [])):
                 c = book.whatif(whatif_id).compare(book)
                 label = Text.assemble("  " * depth + "↳ ", plain(whatif_id, "case.id"))
-                add(label, c.whatif.title, 2 * depth + 2, len(c.counterfactual.case.events), c.outcome)
+                add(
+                    label,
+                    c.whatif.title,
+                    2 * depth + 2,
+                    len(c.counterfactual.case.events),
+                    c.outcome,
+                )
                 add_whatifs(whatif_id, depth + 1)
 
         for case_id in sorted(book.cases):
             history = book.replay(case_id)
-            add(plain(case_id, "case.id"), history.case.title, 2, len(history.case.events), history.outcome)
+            add(
+                plain(case_id, "case.id"),
+                history.case.title,
+                2,
+                len(history.case.events),
+                history.outcome,
+            )
             add_whatifs(case_id, 1)
         yield Block(table)

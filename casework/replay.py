@@ -83,8 +83,7 @@ class History:
             "states": list(self.states),
             "partial": self.is_partial,
             "events": [
-                {**s.event.to_mapping(), "from": s.before, "to": s.after}
-                for s in self.steps
+                {**s.event.to_mapping(), "from": s.before, "to": s.after} for s in self.steps
             ],
         }
 
@@ -115,4 +114,3 @@ def replay(case: Case, procedure: Procedure, *, until: int | HistDate | None = N
     if until is not None and stopped is None:
         stopped = len(case.events)
     return History(case, procedure, initial, tuple(steps), stopped)
-

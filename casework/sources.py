@@ -6,7 +6,7 @@ from pathlib import Path
 
 import attrs
 
-from casework._schema import Field, check_table, is_id
+from casework._schema import Field, is_id, table_rows
 from casework._toml import TomlFile, read_text
 from casework.errors import CaseFileError, Problem
 
@@ -64,30 +64,42 @@ def safe_child(root: Path, relative: str) -> Path | None:
 def read_documents(path: Path) -> dict[str, Document]:
     """Read ``documents.toml`` and each document's text, which must lie inside its folder."""
     toml = TomlFile.read(path)
-    rows = toml.data.get("documents", [])
-    if not isinstance(rows, list):
-        raise CaseFileError(toml.problem("documents is not an array of tables", "expected [[documents]]"))
     problems: list[Problem] = []
     docs: dict[str, Document] = {}
-    for i, row in enumerate(rows):
-        where = {"table": "documents", "index": i}
-        label = f"document {row['id']!r}" if isinstance(row, dict) and isinstance(row.get("id"), str) else f"document {i + 1}"
-        found = check_table(toml, row, _SCHEMA, label=label, **where)
-        if found:
-            problems += found
-            continue
+    for row, where in table_rows(toml, "documents", _SCHEMA, "document", problems):
         did = row["id"]
         if not is_id(did) or did in docs:
-            problems.append(toml.problem(f"document id {did!r} is not valid or is defined twice", "expected a unique id of letters, digits, '-' or '_'", key="id", **where))
+            problems.append(
+                toml.problem(
+                    f"document id {did!r} is not valid or is defined twice",
+                    "expected a unique id of letters, digits, '-' or '_'",
+                    key="id",
+                    **where,
+                )
+            )
             continue
         file = safe_child(path.parent, row["file"])
         if file is None:
-            problems.append(toml.problem(f"document {did!r}: file {row['file']!r} is outside the scenarios folder", "expected a path inside " + str(path.parent.name or "."), key="file", **where))
+            problems.append(
+                toml.problem(
+                    f"document {did!r}: file {row['file']!r} is outside the scenarios folder",
+                    "expected a path inside " + str(path.parent.name or "."),
+                    key="file",
+                    **where,
+                )
+            )
             continue
         try:
             text = read_text(file)
         except CaseFileError as err:
-            problems.append(toml.problem(f"document {did!r}: {err.problems[0].what} ({row['file']})", err.problems[0].expected or "expected a readable UTF-8 text file", key="file", **where))
+            problems.append(
+                toml.problem(
+                    f"document {did!r}: {err.problems[0].what} ({row['file']})",
+                    err.problems[0].expected or "expected a readable UTF-8 text file",
+                    key="file",
+                    **where,
+                )
+            )
             continue
         docs[did] = Document(text=text, **row)
     if problems:

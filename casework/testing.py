@@ -112,8 +112,12 @@ def _clip(line: str) -> str:
 
 def _wrap(label: str, text: str) -> list[str]:
     return textwrap.wrap(
-        text, WIDTH, initial_indent=label, subsequent_indent="      ",
-        break_on_hyphens=False, break_long_words=False,
+        text,
+        WIDTH,
+        initial_indent=label,
+        subsequent_indent="      ",
+        break_on_hyphens=False,
+        break_long_words=False,
     )
 
 
@@ -158,7 +162,7 @@ def _verify(expectation: Expectation) -> None:
     if "@pytest_ar" in globals():
         # This module was rewritten by pytest: its assertion reporting asks
         # the plugin's pytest_assertrepr_compare to explain the comparison.
-        assert expectation == True
+        assert expectation == True  # noqa: E712 (pytest_assertrepr_compare explains this ==)
     raise AssertionError("\n".join(expectation.explain()))
 
 
@@ -187,7 +191,7 @@ def _step(history: History, seq: int) -> Step:
 
 
 def _describe(step: Step) -> str:
-    """"event 7 'reinstated' (reinstate)"."""
+    """ "event 7 'reinstated' (reinstate)"."""
     return f"event {step.event.seq} {step.event.id!r} ({step.event.kind})"
 
 
@@ -206,7 +210,11 @@ def _lost(
     ``never`` and ``still`` finish the sentences ("it can no longer end ...")."""
     proc = history.procedure
     for step in history.steps:
-        if step.moved and paths.route(proc, step.after, goal) is None and paths.route(proc, step.before, goal):
+        if (
+            step.moved
+            and paths.route(proc, step.after, goal) is None
+            and paths.route(proc, step.before, goal)
+        ):
             return [
                 f"they part at {_describe(step)}:",
                 f"from {step.after!r} on, {never}",
@@ -219,7 +227,10 @@ def _lost(
     elif len(way) == 1:
         why = [f"the history stops at {history.state!r} {stop}; {still} there"]
     else:
-        why = [f"the history stops at {history.state!r} {stop}; {still}:", *_wrap("  ", " → ".join(way))]
+        why = [
+            f"the history stops at {history.state!r} {stop}; {still}:",
+            *_wrap("  ", " → ".join(way)),
+        ]
     return why, last.event.seq if last else None
 
 
@@ -246,7 +257,9 @@ def assert_outcome(history: History, outcome: str) -> None:
         )
         reasons += lost
     _verify(
-        Expectation(history, f"outcome {got!r} == {outcome!r}", got == outcome, tuple(reasons), mark)
+        Expectation(
+            history, f"outcome {got!r} == {outcome!r}", got == outcome, tuple(reasons), mark
+        )
     )
 
 
@@ -260,16 +273,24 @@ def assert_path(history: History, states: Sequence[str]) -> None:
     expected = tuple(states)
     for name in expected:
         if name not in history.procedure.state_names:
-            raise UnknownName("state", name, list(history.procedure.state_names), history.procedure.id)
+            raise UnknownName(
+                "state", name, list(history.procedure.state_names), history.procedure.id
+            )
     got = history.states
     entered = [None, *(s for s in history.steps if s.after != s.before)]
     reasons: list[str] = []
     mark = None
     if got != expected:
-        i = next((n for n, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b), min(len(got), len(expected)))
+        i = next(
+            (n for n, (a, b) in enumerate(zip(got, expected, strict=False)) if a != b),
+            min(len(got), len(expected)),
+        )
         reasons += _wrap("expected: ", " → ".join(expected)) + _wrap("history:  ", " → ".join(got))
         if i == 0:
-            reasons.append(f"they part at the start: the history begins at {got[0]!r}, expected {expected[0]!r}")
+            reasons.append(
+                "they part at the start: the history begins at "
+                f"{got[0]!r}, expected {expected[0]!r}"
+            )
         elif i < len(got) and i < len(expected):
             step = entered[i]
             assert step is not None
@@ -280,14 +301,24 @@ def assert_path(history: History, states: Sequence[str]) -> None:
             last = history.steps[-1] if history.steps else None
             mark = last.event.seq if last else None
             stop = f"after event {last.event.seq}" if last else "with no events"
-            reasons.append(f"the history stops at {got[-1]!r} {stop}; expected {expected[i]!r} next")
+            reasons.append(
+                f"the history stops at {got[-1]!r} {stop}; expected {expected[i]!r} next"
+            )
         else:
             step = entered[i]
             assert step is not None
             mark = step.event.seq
             reasons.append(f"the history goes on past {expected[-1]!r}:")
             reasons.append(f"{_describe(step)} moves it to {got[i]!r}")
-    _verify(Expectation(history, f"path of {history.case.id!r} == the expected path", got == expected, tuple(reasons), mark))
+    _verify(
+        Expectation(
+            history,
+            f"path of {history.case.id!r} == the expected path",
+            got == expected,
+            tuple(reasons),
+            mark,
+        )
+    )
 
 
 def assert_reached_before(history: History, first: str, then: str) -> None:
@@ -300,8 +331,10 @@ def assert_reached_before(history: History, first: str, then: str) -> None:
     reasons: list[str] = []
     mark = None
     if not holds:
+
         def at(n: int | None) -> str:
             return "at the start" if n == 0 else f"at event {n}"
+
         if a is None and b is None:
             reasons.append(f"neither {first!r} nor {then!r} is reached")
             mark = history.steps[-1].event.seq if history.steps else None
@@ -330,7 +363,11 @@ def assert_never(history: History, name: str) -> None:
         reasons.append(f"{name!r} is reached at {_describe(_step(history, n))}")
     elif n is not None:
         reasons.append(f"it happens at {_describe(_step(history, n))}")
-    _verify(Expectation(history, f"{name!r} never in {history.case.id!r}", n is None, tuple(reasons), n or None))
+    _verify(
+        Expectation(
+            history, f"{name!r} never in {history.case.id!r}", n is None, tuple(reasons), n or None
+        )
+    )
 
 
 def assert_eventually(history: History, name: str) -> None:
@@ -347,10 +384,21 @@ def assert_eventually(history: History, name: str) -> None:
             reasons.append(f"case {history.case.id!r} has no event {name!r}")
             verb = "happen"
         lost, mark = _lost(
-            history, _goal(history.procedure, name), f"{name!r} can no longer {verb}", f"{name!r} could still {verb}"
+            history,
+            _goal(history.procedure, name),
+            f"{name!r} can no longer {verb}",
+            f"{name!r} could still {verb}",
         )
         reasons += lost
-    _verify(Expectation(history, f"{name!r} eventually in {history.case.id!r}", n is not None, tuple(reasons), mark))
+    _verify(
+        Expectation(
+            history,
+            f"{name!r} eventually in {history.case.id!r}",
+            n is not None,
+            tuple(reasons),
+            mark,
+        )
+    )
 
 
 def explain_histories(left: History, right: History) -> list[str]:
@@ -368,10 +416,17 @@ def explain_histories(left: History, right: History) -> list[str]:
         longer, side = (left, "left") if len(left.steps) > len(right.steps) else (right, "right")
         out.append(f"the {side} history goes on at {_describe(longer.steps[i])}")
     else:
-        fields = [f.name for f in attrs.fields(History) if getattr(left, f.name) != getattr(right, f.name)]
+        fields = [
+            f.name for f in attrs.fields(History) if getattr(left, f.name) != getattr(right, f.name)
+        ]
         out.append(f"the steps are the same; they differ in: {', '.join(fields)}")
-    return [*out, "left " + (lines := timeline_lines(left))[0], *lines[1:],
-            "right " + (more := timeline_lines(right))[0], *more[1:]]
+    return [
+        *out,
+        "left " + (lines := timeline_lines(left))[0],
+        *lines[1:],
+        "right " + (more := timeline_lines(right))[0],
+        *more[1:],
+    ]
 
 
 # -- generated histories ---------------------------------------------------------
@@ -395,7 +450,13 @@ def case_from_kinds(
         )
         for n, kind in enumerate(kinds, start=1)
     )
-    return Case(id=case_id, title=f"Generated case {case_id}", person="", procedure=procedure.id, events=events)
+    return Case(
+        id=case_id,
+        title=f"Generated case {case_id}",
+        person="",
+        procedure=procedure.id,
+        events=events,
+    )
 
 
 def history_from_kinds(
@@ -411,7 +472,9 @@ def history_from_kinds(
     return replay(case_from_kinds(procedure, kinds, case_id=case_id), procedure)
 
 
-def path_cases(procedure: Procedure, to: str | None = None, *, argname: str = "path") -> dict[str, Any]:
+def path_cases(
+    procedure: Procedure, to: str | None = None, *, argname: str = "path"
+) -> dict[str, Any]:
     """Keyword arguments for ``pytest.mark.parametrize``: one test per simple
     path of the procedure (to ``to``: an outcome or a state; every outcome when
     None), each a :class:`casework.paths.Path` whose id is its event kinds.
@@ -423,4 +486,3 @@ def path_cases(procedure: Procedure, to: str | None = None, *, argname: str = "p
     """
     found = paths.simple_paths(procedure, to)
     return {"argnames": argname, "argvalues": list(found), "ids": [p.id for p in found]}
-

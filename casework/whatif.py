@@ -346,12 +346,14 @@ class Rule:
             if s not in sources:
                 raise _EditProblem(
                     f"state {s!r} is not a source of {self.trigger!r}",
-                    "expected one of: " + ", ".join(dict.fromkeys(s for t in mine for s in t.source)),
+                    "expected one of: "
+                    + ", ".join(dict.fromkeys(s for t in mine for s in t.source)),
                 )
         for s in self.add_source:
             if s not in procedure.state_names:
                 raise _EditProblem(
-                    f"state {s!r} is not a state", "expected one of: " + ", ".join(procedure.state_names)
+                    f"state {s!r} is not a state",
+                    "expected one of: " + ", ".join(procedure.state_names),
                 )
         for kind, _n in self.requires:
             if kind not in procedure.triggers:
@@ -451,7 +453,9 @@ class WhatIf:
         """Put ``by`` in the place of event ``event_id``."""
         return self.edit(Replace(event_id, by))
 
-    def redate(self, event_id: str, date: str, reasoning: str, calendar: str = "gregorian") -> WhatIf:
+    def redate(
+        self, event_id: str, date: str, reasoning: str, calendar: str = "gregorian"
+    ) -> WhatIf:
         """Give event ``event_id`` another (EDTF) date, saying why."""
         return self.edit(Redate(event_id, HistDate.parse(date, calendar), reasoning))
 
@@ -492,7 +496,8 @@ class WhatIf:
                     problems.append(
                         self.problem(
                             edit.origin,
-                            f"edit {n} ({edit.op}) names event {name!r}, as edit {m} ({other.op}) does",
+                            f"edit {n} ({edit.op}) names event {name!r}, "
+                            f"as edit {m} ({other.op}) does",
                             "expected one edit per event",
                         )
                     )
@@ -551,7 +556,9 @@ class WhatIf:
         }
 
 
-def _chain(whatif: WhatIf, cases: Mapping[str, Case], whatifs: Mapping[str, WhatIf]) -> list[WhatIf]:
+def _chain(
+    whatif: WhatIf, cases: Mapping[str, Case], whatifs: Mapping[str, WhatIf]
+) -> list[WhatIf]:
     """The what-ifs from ``whatif`` down to the one based on a case (loops and
     unknown bases raise CaseFileError at the ``base`` line)."""
     chain = [whatif]
@@ -563,7 +570,8 @@ def _chain(whatif: WhatIf, cases: Mapping[str, Case], whatifs: Mapping[str, What
             raise CaseFileError(
                 whatif.problem(
                     last.origin if last is whatif else None,
-                    f"unknown base {last.base!r}" + ("" if last is whatif else f" (of what-if {last.id!r})"),
+                    f"unknown base {last.base!r}"
+                    + ("" if last is whatif else f" (of what-if {last.id!r})"),
                     "expected a case or what-if id: " + ", ".join(known),
                 )
             )
@@ -675,8 +683,8 @@ class Row:
     """One event in the base and/or the what-if, aligned by id.
 
     ``status`` is same, changed (same id), replaced (another event in its
-    place), removed or inserted. ``left``/``right`` are the steps (None when the event is not on that
-    side); ``left_mark``/``right_mark`` say whether the event was replayed,
+    place), removed or inserted. ``left``/``right`` are the steps (None
+    when the event is not on that side); ``left_mark``/``right_mark`` say whether the event was replayed,
     is the illegal one, or was not reached after it (its step then has the
     state it was stuck in, before and after). ``changes`` names what differs.
     """
@@ -697,11 +705,18 @@ class Row:
 
     def to_mapping(self) -> dict[str, Any]:
         """The JSON form."""
+
         def side(step: Step | None, mark: str) -> dict[str, Any] | None:
             if step is None:
                 return None
-            return {"id": step.event.id, "seq": step.event.seq, "from": step.before,
-                    "to": step.after, "mark": mark}
+            return {
+                "id": step.event.id,
+                "seq": step.event.seq,
+                "from": step.before,
+                "to": step.after,
+                "mark": mark,
+            }
+
         return {
             "status": self.status,
             "changes": list(self.changes),
@@ -714,14 +729,27 @@ def _slots(r: Run) -> list[tuple[Step, Mark]]:
     """Every event of a run's case as a step: replayed, illegal, or not reached."""
     out: list[tuple[Step, Mark]] = [(s, "ok") for s in r.history.steps]
     stuck = r.history.state
-    for ev in r.case.events[len(out):]:
+    for ev in r.case.events[len(out) :]:
         mark: Mark = "illegal" if r.illegal and ev.id == r.illegal.event.id else "not_reached"
         out.append((Step(ev, stuck, stuck), mark))
     return out
 
 
-_COMPARED = ("kind", "date", "calendar", "summary", "actors", "recipients", "basis",
-             "reasoning", "date_basis", "note", "quote", "source", "locator")
+_COMPARED = (
+    "kind",
+    "date",
+    "calendar",
+    "summary",
+    "actors",
+    "recipients",
+    "basis",
+    "reasoning",
+    "date_basis",
+    "note",
+    "quote",
+    "source",
+    "locator",
+)
 
 
 def _changes(a: tuple[Step, Mark], b: tuple[Step, Mark]) -> tuple[str, ...]:
@@ -767,7 +795,9 @@ class Comparison:
     @classmethod
     def of(cls, whatif: WhatIf, base: Run, counterfactual: Run) -> Comparison:
         """Align two runs by event id."""
-        return cls(whatif, base, counterfactual, tuple(_align(_slots(base), _slots(counterfactual))))
+        return cls(
+            whatif, base, counterfactual, tuple(_align(_slots(base), _slots(counterfactual)))
+        )
 
     @property
     def outcomes(self) -> tuple[str, str]:
@@ -800,7 +830,7 @@ class Comparison:
     @property
     def differing(self) -> tuple[Row, ...]:
         """The rows from where the two part."""
-        return self.rows[self.shared:]
+        return self.rows[self.shared :]
 
     @property
     def finding(self) -> str:
@@ -809,8 +839,7 @@ class Comparison:
         if ill is not None:
             which = "hypothetical" if ill.event.basis == "hypothetical" else "historical"
             return (
-                f"under this what-if the {which} event {ill.event.seq} is illegal: "
-                f"{ill.describe()}"
+                f"under this what-if the {which} event {ill.event.seq} is illegal: {ill.describe()}"
             )
         before, after = self.outcomes
         if self.parted_after is None:
@@ -894,39 +923,68 @@ class _Reader:
         data = self.toml.data
         head = data.get("whatif")
         if head is None:
-            raise CaseFileError(self.toml.problem("missing [whatif] table", "expected id, base and title"))
-        self.problems += check_table(self.toml, head, _HEAD_SCHEMA, table="whatif", label="[whatif]")
+            raise CaseFileError(
+                self.toml.problem("missing [whatif] table", "expected id, base and title")
+            )
+        self.problems += check_table(
+            self.toml, head, _HEAD_SCHEMA, table="whatif", label="[whatif]"
+        )
         for key in data:
             if key not in ("whatif", "edits", "rules"):
-                self.problems.append(self.toml.problem(
-                    f"unknown table {key!r}", "expected [whatif], [[edits]] and [[rules]]", table=key))
+                self.problems.append(
+                    self.toml.problem(
+                        f"unknown table {key!r}",
+                        "expected [whatif], [[edits]] and [[rules]]",
+                        table=key,
+                    )
+                )
         if self.problems:
             raise CaseFileError(self.problems)
         if not is_id(head["id"]):
-            self.problems.append(self.toml.problem(
-                f"what-if id {head['id']!r} is not valid", "expected letters, digits, '-' or '_'",
-                table="whatif", key="id"))
+            self.problems.append(
+                self.toml.problem(
+                    f"what-if id {head['id']!r} is not valid",
+                    "expected letters, digits, '-' or '_'",
+                    table="whatif",
+                    key="id",
+                )
+            )
         edits = self._edits(data.get("edits", []))
         rules = self._rules(data.get("rules", []))
         if not data.get("edits") and not data.get("rules"):
-            self.problems.append(self.toml.problem(
-                "no [[edits]] or [[rules]]", "expected at least one edit or rule", table="whatif"))
+            self.problems.append(
+                self.toml.problem(
+                    "no [[edits]] or [[rules]]",
+                    "expected at least one edit or rule",
+                    table="whatif",
+                )
+            )
         if self.problems:
             raise CaseFileError(self.problems)
         return WhatIf(
-            head["id"], base=head["base"], title=head["title"],
-            description=head.get("description", ""), edits=edits, rules=rules,
+            head["id"],
+            base=head["base"],
+            title=head["title"],
+            description=head.get("description", ""),
+            edits=edits,
+            rules=rules,
             origin=self.origin("whatif", None, "base"),
         )
 
     def _edits(self, rows: Any) -> list[Edit]:
         if not isinstance(rows, list):
-            self.problems.append(self.toml.problem("edits is not a list of tables", "expected [[edits]] tables"))
+            self.problems.append(
+                self.toml.problem("edits is not a list of tables", "expected [[edits]] tables")
+            )
             return []
         out: list[Edit] = []
         for i, row in enumerate(rows):
             label = f"edit {i + 1}"
-            events_here = len(row.get("events", [])) if isinstance(row, Mapping) and isinstance(row.get("events"), list) else 0
+            events_here = (
+                len(row.get("events", []))
+                if isinstance(row, Mapping) and isinstance(row.get("events"), list)
+                else 0
+            )
             first_event = self.event_tables
             self.event_tables += events_here
             found = check_table(self.toml, row, _EDIT_SCHEMA, table="edits", index=i, label=label)
@@ -935,69 +993,118 @@ class _Reader:
                 continue
             op = row["op"]
             if op not in _OP_KEYS:
-                self.problems.append(self.toml.problem(
-                    f"{label}: unknown op {op!r}", "expected one of: " + ", ".join(_OP_KEYS),
-                    table="edits", index=i, key="op"))
+                self.problems.append(
+                    self.toml.problem(
+                        f"{label}: unknown op {op!r}",
+                        "expected one of: " + ", ".join(_OP_KEYS),
+                        table="edits",
+                        index=i,
+                        key="op",
+                    )
+                )
                 continue
             required, optional = _OP_KEYS[op]
             bad = False
             for key in row:
                 if key != "op" and key not in required + optional:
-                    self.problems.append(self.toml.problem(
-                        f"{label}: {op} takes no {key!r}",
-                        "expected " + ", ".join(required + optional),
-                        table="edits", index=i, key=key))
+                    self.problems.append(
+                        self.toml.problem(
+                            f"{label}: {op} takes no {key!r}",
+                            "expected " + ", ".join(required + optional),
+                            table="edits",
+                            index=i,
+                            key=key,
+                        )
+                    )
                     bad = True
             for key in required:
                 if key not in row:
-                    self.problems.append(self.toml.problem(
-                        f"{label}: {op} needs {key!r}", "expected " + ", ".join(required),
-                        table="edits", index=i))
+                    self.problems.append(
+                        self.toml.problem(
+                            f"{label}: {op} needs {key!r}",
+                            "expected " + ", ".join(required),
+                            table="edits",
+                            index=i,
+                        )
+                    )
                     bad = True
             if op == "insert" and ("before" in row) == ("after" in row):
-                self.problems.append(self.toml.problem(
-                    f"{label}: insert needs exactly one of 'before' and 'after'",
-                    "expected before = an event id, or after = an event id", table="edits", index=i))
+                self.problems.append(
+                    self.toml.problem(
+                        f"{label}: insert needs exactly one of 'before' and 'after'",
+                        "expected before = an event id, or after = an event id",
+                        table="edits",
+                        index=i,
+                    )
+                )
                 bad = True
             events = self._events(row.get("events", []), first_event, label)
             if events is None or bad:
                 continue
             if op in ("insert", "replace") and not events:
-                self.problems.append(self.toml.problem(
-                    f"{label}: {op} has no events", "expected at least one [[edits.events]] table",
-                    table="edits", index=i))
+                self.problems.append(
+                    self.toml.problem(
+                        f"{label}: {op} has no events",
+                        "expected at least one [[edits.events]] table",
+                        table="edits",
+                        index=i,
+                    )
+                )
                 continue
             if op == "replace" and len(events) != 1:
-                self.problems.append(self.toml.problem(
-                    f"{label}: replace has {len(events)} events", "expected exactly one [[edits.events]] table",
-                    table="edits", index=i))
+                self.problems.append(
+                    self.toml.problem(
+                        f"{label}: replace has {len(events)} events",
+                        "expected exactly one [[edits.events]] table",
+                        table="edits",
+                        index=i,
+                    )
+                )
                 continue
-            name_key = {"fork": "at", "insert": "before" if "before" in row else "after"}.get(op, "event")
+            name_key = {"fork": "at", "insert": "before" if "before" in row else "after"}.get(
+                op, "event"
+            )
             origin = self.origin("edits", i, name_key)
             if op == "fork":
                 out.append(Fork(row["at"], events, origin=origin))
             elif op == "remove":
                 out.append(Remove(row["event"], origin=origin))
             elif op == "insert":
-                out.append(Insert(events, before=row.get("before"), after=row.get("after"), origin=origin))
+                out.append(
+                    Insert(events, before=row.get("before"), after=row.get("after"), origin=origin)
+                )
             elif op == "replace":
                 out.append(Replace(row["event"], events[0], origin=origin))
             else:
                 calendar = row.get("calendar", "gregorian")
                 if calendar not in CALENDARS:
-                    self.problems.append(self.toml.problem(
-                        f"{label}: calendar {calendar!r} is not known", "expected gregorian or julian",
-                        table="edits", index=i, key="calendar"))
+                    self.problems.append(
+                        self.toml.problem(
+                            f"{label}: calendar {calendar!r} is not known",
+                            "expected gregorian or julian",
+                            table="edits",
+                            index=i,
+                            key="calendar",
+                        )
+                    )
                     continue
                 try:
                     date = HistDate.parse(row["date"], calendar)
                 except ValueError as err:
-                    self.problems.append(self.toml.problem(f"{label}: {err}", "", table="edits", index=i, key="date"))
+                    self.problems.append(
+                        self.toml.problem(f"{label}: {err}", "", table="edits", index=i, key="date")
+                    )
                     continue
                 if not row["reasoning"].strip():
-                    self.problems.append(self.toml.problem(
-                        f"{label}: reasoning is empty", "expected why the date might have been different",
-                        table="edits", index=i, key="reasoning"))
+                    self.problems.append(
+                        self.toml.problem(
+                            f"{label}: reasoning is empty",
+                            "expected why the date might have been different",
+                            table="edits",
+                            index=i,
+                            key="reasoning",
+                        )
+                    )
                     continue
                 out.append(Redate(row["event"], date, row["reasoning"], origin=origin))
         return out
@@ -1009,22 +1116,44 @@ class _Reader:
         for j, row in enumerate(rows):
             index = first + j
             if not isinstance(row, Mapping):
-                self.problems.append(self.toml.problem(
-                    f"{edit_label}: event {j + 1} is not a table", "expected [[edits.events]] tables"))
+                self.problems.append(
+                    self.toml.problem(
+                        f"{edit_label}: event {j + 1} is not a table",
+                        "expected [[edits.events]] tables",
+                    )
+                )
                 ok = False
                 continue
-            label = f"event {row['id']!r}" if isinstance(row.get("id"), str) else f"{edit_label}, event {j + 1}"
+            label = (
+                f"event {row['id']!r}"
+                if isinstance(row.get("id"), str)
+                else f"{edit_label}, event {j + 1}"
+            )
             basis = row.get("basis", "hypothetical")
             if basis != "hypothetical":
-                self.problems.append(self.toml.problem(
-                    f"{label}: basis {basis!r} in a what-if",
-                    'expected basis = "hypothetical" (a what-if\'s own events rest on reasoning, not on a source)',
-                    table="edits.events", index=index, key="basis"))
+                self.problems.append(
+                    self.toml.problem(
+                        f"{label}: basis {basis!r} in a what-if",
+                        'expected basis = "hypothetical" '
+                        "(a what-if's own events rest on reasoning, not on a source)",
+                        table="edits.events",
+                        index=index,
+                        key="basis",
+                    )
+                )
                 ok = False
                 continue
             row = {**row, "basis": "hypothetical"}
-            found = check_event_row(self.toml, row, self.ctx, procedure, table="edits.events",
-                                    index=index, label=label, allow_hypothetical=True)
+            found = check_event_row(
+                self.toml,
+                row,
+                self.ctx,
+                procedure,
+                table="edits.events",
+                index=index,
+                label=label,
+                allow_hypothetical=True,
+            )
             if found:
                 self.problems += found
                 ok = False
@@ -1035,31 +1164,51 @@ class _Reader:
 
     def _rules(self, rows: Any) -> list[Rule]:
         if not isinstance(rows, list):
-            self.problems.append(self.toml.problem("rules is not a list of tables", "expected [[rules]] tables"))
+            self.problems.append(
+                self.toml.problem("rules is not a list of tables", "expected [[rules]] tables")
+            )
             return []
         out: list[Rule] = []
         for i, row in enumerate(rows):
             label = f"rule {i + 1}"
             found = check_table(self.toml, row, _RULE_SCHEMA, table="rules", index=i, label=label)
             requires = row.get("requires", {}) if isinstance(row, Mapping) else {}
-            if not found and not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0
-                                     for v in requires.values()):
-                found.append(self.toml.problem(
-                    f"{label}: requires must map event kinds to counts",
-                    "expected e.g. requires = { intercede = 2 } (0 drops a requirement)",
-                    table="rules", index=i, key="requires"))
-            if not found and not (requires or row.get("drop_source") or row.get("add_source") or row.get("drop")):
-                found.append(self.toml.problem(
-                    f"{label}: changes nothing",
-                    "expected requires, drop_source, add_source or drop = true", table="rules", index=i))
+            if not found and not all(
+                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in requires.values()
+            ):
+                found.append(
+                    self.toml.problem(
+                        f"{label}: requires must map event kinds to counts",
+                        "expected e.g. requires = { intercede = 2 } (0 drops a requirement)",
+                        table="rules",
+                        index=i,
+                        key="requires",
+                    )
+                )
+            if not found and not (
+                requires or row.get("drop_source") or row.get("add_source") or row.get("drop")
+            ):
+                found.append(
+                    self.toml.problem(
+                        f"{label}: changes nothing",
+                        "expected requires, drop_source, add_source or drop = true",
+                        table="rules",
+                        index=i,
+                    )
+                )
             if found:
                 self.problems += found
                 continue
-            out.append(Rule(
-                row["trigger"], requires=requires, drop_source=row.get("drop_source", ()),
-                add_source=row.get("add_source", ()), drop=row.get("drop", False),
-                origin=self.origin("rules", i, "trigger"),
-            ))
+            out.append(
+                Rule(
+                    row["trigger"],
+                    requires=requires,
+                    drop_source=row.get("drop_source", ()),
+                    add_source=row.get("add_source", ()),
+                    drop=row.get("drop", False),
+                    origin=self.origin("rules", i, "trigger"),
+                )
+            )
         return out
 
 
@@ -1086,11 +1235,18 @@ def resolve_whatifs(
     by_id: dict[str, WhatIf] = {}
     for w in whatifs:
         if w.id in cases:
-            problems.append(w.problem(None, f"what-if id {w.id!r} is also a case id", "expected a new id"))
+            problems.append(
+                w.problem(None, f"what-if id {w.id!r} is also a case id", "expected a new id")
+            )
         elif w.id in by_id:
             other = by_id[w.id].origin
-            problems.append(w.problem(None, f"what-if id {w.id!r} is also used by {other.path if other else '?'}",
-                                      "expected unique what-if ids"))
+            problems.append(
+                w.problem(
+                    None,
+                    f"what-if id {w.id!r} is also used by {other.path if other else '?'}",
+                    "expected unique what-if ids",
+                )
+            )
         else:
             by_id[w.id] = w
     good: dict[str, WhatIf] = {}
@@ -1111,8 +1267,13 @@ def resolve_whatifs(
                 if link is w:
                     problems.extend(err.problems)
                 else:
-                    problems.append(w.problem(w.origin, f"base what-if {w.base!r} has problems",
-                                              "expected a base that applies (see its own problems)"))
+                    problems.append(
+                        w.problem(
+                            w.origin,
+                            f"base what-if {w.base!r} has problems",
+                            "expected a base that applies (see its own problems)",
+                        )
+                    )
                 failed = True
                 break
         if not failed:

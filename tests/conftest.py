@@ -26,8 +26,13 @@ def fixture_book() -> Casebook:
 def plain_console(width: int = WIDTH) -> Console:
     """A console writing plain text (no colour, no terminal) at a fixed width."""
     return Console(
-        file=io.StringIO(), width=width, theme=THEME, color_system=None,
-        highlight=False, force_terminal=False, legacy_windows=False,
+        file=io.StringIO(),
+        width=width,
+        theme=THEME,
+        color_system=None,
+        highlight=False,
+        force_terminal=False,
+        legacy_windows=False,
     )
 
 

@@ -63,7 +63,9 @@ class TestImport:
         )
         con = sqlite3.connect(db)
         assert con.execute("SELECT * FROM cases WHERE case_id = 'a-001'").fetchone() == (
-            "a-001", "purge-1921", "Ivanov I. I.",
+            "a-001",
+            "purge-1921",
+            "Ivanov I. I.",
         )
         assert con.execute(
             "SELECT event_id, kind, date, calendar, actors, ns_from, ns_to FROM events "
@@ -87,7 +89,8 @@ class TestImport:
         assert result.code == 0, result
         con = sqlite3.connect(db)
         assert con.execute("SELECT seq, actors, ns_from FROM events ORDER BY seq").fetchall() == [
-            (1, "district;gubernia", "1921-10-03"), (2, "", None),
+            (1, "district;gubernia", "1921-10-03"),
+            (2, "", None),
         ]
         assert con.execute("SELECT title FROM cases").fetchall() == [("J",)]
 
@@ -101,10 +104,13 @@ class TestImport:
 
     def test_new_events_for_known_cases(self, cli: Cli, small_db: Path, tmp_path: Path) -> None:
         """A later file may add events to a case already imported; nothing is lost."""
-        more = write_csv(tmp_path / "more.csv", [
-            ["case_id", "seq", "event_id", "kind", "date"],
-            ["a-005", "3", "appeal", "appeal", "1922-01-10"],
-        ])
+        more = write_csv(
+            tmp_path / "more.csv",
+            [
+                ["case_id", "seq", "event_id", "kind", "date"],
+                ["a-005", "3", "appeal", "appeal", "1922-01-10"],
+            ],
+        )
         before = set(dump(small_db))
         assert cli("import", str(more), "--db", str(small_db)).code == 0
         after = set(dump(small_db))
@@ -161,7 +167,9 @@ class TestBadRows:
 
     def test_header(self, cli: Cli, db: Path, tmp_path: Path) -> None:
         """Unknown and missing columns are reported once, at row 1; no archive is left."""
-        bad = write_csv(tmp_path / "h.csv", [["case_id", "seq", "kind", "colour"], ["a", "1", "expel", "red"]])
+        bad = write_csv(
+            tmp_path / "h.csv", [["case_id", "seq", "kind", "colour"], ["a", "1", "expel", "red"]]
+        )
         result = cli("import", str(bad), "--db", str(db), width=400)
         assert result.code == 1
         assert result.err.splitlines() == [
@@ -217,15 +225,18 @@ class TestBadRows:
         other.write_text("", encoding="utf-8")
         result = cli("import", str(other), "--db", str(db), width=200)
         assert (result.code, result.err) == (
-            1, f"casework: {other}: cannot import a .xlsx file; expected a .csv or .jsonl file\n"
+            1,
+            f"casework: {other}: cannot import a .xlsx file; expected a .csv or .jsonl file\n",
         )
 
 
 def big_csv(path: Path, cases: int) -> Path:
     rows = [["case_id", "seq", "event_id", "kind", "date"]]
     for c in range(cases):
-        rows += [[f"n{c:05d}", "1", "e1", "expel", "1921-09-01"],
-                 [f"n{c:05d}", "2", "e2", "appeal", "1921-09-10"]]
+        rows += [
+            [f"n{c:05d}", "1", "e1", "expel", "1921-09-01"],
+            [f"n{c:05d}", "2", "e2", "appeal", "1921-09-10"],
+        ]
     return write_csv(path, rows)
 
 
@@ -293,7 +304,9 @@ Illegal histories (1)
 
 
 class TestStats:
-    def test_text_at_80_columns(self, cli: Cli, small_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_text_at_80_columns(
+        self, cli: Cli, small_db: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """Outcomes, paths, days to outcome and illegal histories, in 80 columns;
         no progress bar when stderr is not a terminal."""
         monkeypatch.chdir(small_db.parent)
@@ -309,22 +322,37 @@ class TestStats:
         data = json.loads(result.out)
         assert (data["cases"], data["events"], data["procedures"]) == (6, 17, ["purge-1921"])
         assert data["outcomes"] == {
-            "expulsion_upheld": 1, "reinstated": 2, "reinstated_candidate": 1,
-            "pending": 1, "illegal": 1,
+            "expulsion_upheld": 1,
+            "reinstated": 2,
+            "reinstated_candidate": 1,
+            "pending": 1,
+            "illegal": 1,
         }
         assert data["paths"][0] == {
-            "states": ["member", "expelled", "appealed", "reinstated"], "cases": 2,
+            "states": ["member", "expelled", "appealed", "reinstated"],
+            "cases": 2,
         }
         assert data["days_to_outcome"][-1] == {
-            "outcome": "all", "cases": 3, "median": 36, "mean": 47.7, "min": 30, "max": 77,
+            "outcome": "all",
+            "cases": 3,
+            "median": 36,
+            "mean": 47.7,
+            "min": 30,
+            "max": 77,
         }
-        assert data["illegal"] == [{
-            "case": "a-004", "seq": 2, "event": "candidate", "kind": "reinstate",
-            "state": "expelled", "allowed": ["appeal", "intercede", "request_verification"],
-            "unmet": "",
-            "message": "case 'a-004': event 'candidate' (reinstate) cannot follow state "
-            "'expelled'; allowed here: appeal, intercede, request_verification",
-        }]
+        assert data["illegal"] == [
+            {
+                "case": "a-004",
+                "seq": 2,
+                "event": "candidate",
+                "kind": "reinstate",
+                "state": "expelled",
+                "allowed": ["appeal", "intercede", "request_verification"],
+                "unmet": "",
+                "message": "case 'a-004': event 'candidate' (reinstate) cannot follow state "
+                "'expelled'; allowed here: appeal, intercede, request_verification",
+            }
+        ]
 
     def test_bundled_cases_through_an_archive(
         self, cli: Cli, book: Casebook, db: Path, tmp_path: Path
@@ -367,8 +395,10 @@ class TestStats:
         con.close()
         result = cli("stats", "--db", str(small_db), width=300)
         assert result.code == 1
-        assert "cases follow procedure 'purge-1933', which the scenarios do not define; " \
+        assert (
+            "cases follow procedure 'purge-1933', which the scenarios do not define; "
             "expected one of: purge-1921" in result.err
+        )
 
     def test_other_sqlite_file_is_left_alone(self, cli: Cli, tmp_path: Path) -> None:
         """An SQLite file that is not an archive is refused, not written to."""
@@ -380,7 +410,8 @@ class TestStats:
         before = dump(other)
         result = cli("import", str(SMALL), "--db", str(other), width=200)
         assert (result.code, result.err) == (
-            1, f"casework: {other}: not a casework archive (schema 0); expected schema 1\n"
+            1,
+            f"casework: {other}: not a casework archive (schema 0); expected schema 1\n",
         )
         assert dump(other) == before
 
@@ -395,16 +426,22 @@ class TestSeveralProcedures:
         strict.parent.mkdir()
         text = (scenarios / "procedure.toml").read_text(encoding="utf-8")
         text = text.replace('id = "purge-1921"', 'id = "strict"')
-        text = text.replace('dest = "reinstated"\n', 'dest = "reinstated"\nrequires = { intercede = 2 }\n')
+        text = text.replace(
+            'dest = "reinstated"\n', 'dest = "reinstated"\nrequires = { intercede = 2 }\n'
+        )
         strict.write_text(text, encoding="utf-8")
         rows = [["case_id", "seq", "event_id", "kind", "procedure"]]
         for proc in ("purge-1921", "strict"):
-            rows += [[f"{proc}-1", "1", "e1", "expel", proc],
-                     [f"{proc}-1", "2", "e2", "intercede", proc],
-                     [f"{proc}-1", "3", "e3", "reinstate", proc]]
+            rows += [
+                [f"{proc}-1", "1", "e1", "expel", proc],
+                [f"{proc}-1", "2", "e2", "intercede", proc],
+                [f"{proc}-1", "3", "e3", "reinstate", proc],
+            ]
         file = write_csv(tmp_path / "two.csv", rows)
         unnamed = write_csv(tmp_path / "unnamed.csv", [rows[0][:4], rows[1][:4]])
-        result = cli("import", str(unnamed), "--db", str(db), "--scenarios", str(scenarios), width=200)
+        result = cli(
+            "import", str(unnamed), "--db", str(db), "--scenarios", str(scenarios), width=200
+        )
         assert result.err.splitlines()[0] == (
             f"{unnamed}:row 2: procedure is empty; expected one of: purge-1921, strict"
         )

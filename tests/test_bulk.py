@@ -41,7 +41,9 @@ def procedures(draw: st.DrawFn) -> Procedure:
             st.dictionaries(st.sampled_from([*TRIGGERS, BACKGROUND]), st.integers(1, 2), max_size=2)
             | st.just({})
         )
-        transitions.append(TransitionDef(trigger, tuple(source), dest, requires=tuple(sorted(requires.items()))))
+        transitions.append(
+            TransitionDef(trigger, tuple(source), dest, requires=tuple(sorted(requires.items())))
+        )
     return Procedure("random", "A random procedure", names[0], states, tuple(transitions))
 
 
@@ -82,7 +84,10 @@ def bulk(procedure: Procedure, cases: Sequence[Sequence[str]]) -> list[dict[str,
     rows = [(n, kind, i) for n, kinds in enumerate(cases) for i, kind in enumerate(kinds)]
     results = list(compile_procedure(procedure).fold(rows))
     return [
-        {k: getattr(r, k) for k in ("state", "states", "failure", "events", "first_day", "last_day")}
+        {
+            k: getattr(r, k)
+            for k in ("state", "states", "failure", "events", "first_day", "last_day")
+        }
         for r in results
     ]
 
@@ -108,13 +113,24 @@ class TestFold:
     def test_historical_path(self, book: Casebook) -> None:
         """The letters' path ends reinstated, with every state on the way."""
         table = compile_procedure(book.procedures["purge-1921"])
-        rows = [("a", k, d) for k, d in [
-            ("background", 1), ("expel", 2), ("intercede", 3), ("request_verification", 4),
-            ("request_information", 5), ("reinstate", 6),
-        ]]
+        rows = [
+            ("a", k, d)
+            for k, d in [
+                ("background", 1),
+                ("expel", 2),
+                ("intercede", 3),
+                ("request_verification", 4),
+                ("request_information", 5),
+                ("reinstate", 6),
+            ]
+        ]
         [result] = table.fold(rows)
         assert result.states == (
-            "member", "expelled", "intercession", "verification_requested", "reinstated"
+            "member",
+            "expelled",
+            "intercession",
+            "verification_requested",
+            "reinstated",
         )
         assert (result.failure, result.events, result.first_day, result.last_day) == (None, 6, 2, 6)
 
@@ -131,16 +147,22 @@ class TestFold:
     def test_requires_rule(self, book: Casebook) -> None:
         """A ``requires`` rule is asked, and its unmet count reported, as the Machine does."""
         base = book.procedures["purge-1921"]
-        strict = base.evolve(transitions=tuple(
-            t if t.trigger != "reinstate" else TransitionDef(
-                t.trigger, t.source, t.dest, requires=(("intercede", 2),)
+        strict = base.evolve(
+            transitions=tuple(
+                t
+                if t.trigger != "reinstate"
+                else TransitionDef(t.trigger, t.source, t.dest, requires=(("intercede", 2),))
+                for t in base.transitions
             )
-            for t in base.transitions
-        ))
+        )
         table = compile_procedure(strict)
         once = [("a", "expel", None), ("a", "intercede", None), ("a", "reinstate", None)]
-        twice = [("b", "expel", None), ("b", "intercede", None), ("b", "intercede", None),
-                 ("b", "reinstate", None)]
+        twice = [
+            ("b", "expel", None),
+            ("b", "intercede", None),
+            ("b", "intercede", None),
+            ("b", "reinstate", None),
+        ]
         a, b = table.fold(once + twice)
         assert a.failure is not None
         assert a.failure.unmet == "requires 2 × intercede (found 1) before it"

@@ -16,20 +16,33 @@ class TestReplay:
         """Expelled, Lenin intercedes, verification (inferred) is requested, reinstated."""
         h = book.replay("alliluyeva")
         assert h.states == (
-            "member", "expelled", "intercession", "verification_requested", "reinstated",
+            "member",
+            "expelled",
+            "intercession",
+            "verification_requested",
+            "reinstated",
         )
         assert h.outcome == "reinstated"
         assert [e.id for e in h.events] == [
-            "family-known", "father-services", "july-days-shelter", "expelled",
-            "lenin-intercedes", "reexamination-implied", "reinstated",
+            "family-known",
+            "father-services",
+            "july-days-shelter",
+            "expelled",
+            "lenin-intercedes",
+            "reexamination-implied",
+            "reinstated",
         ]
 
     def test_kasparova_popova_appeals_first(self, book: Casebook) -> None:
         """Her own letter to Lenin is an appeal; the information request leaves the state."""
         h = book.replay("kasparova-popova")
         assert h.states == (
-            "member", "expelled", "appealed", "intercession",
-            "verification_requested", "reinstated",
+            "member",
+            "expelled",
+            "appealed",
+            "intercession",
+            "verification_requested",
+            "reinstated",
         )
         assert h.outcome == "reinstated"
         info = next(s for s in h.steps if s.event.kind == "request_information")
@@ -95,7 +108,9 @@ class TestEvidence:
 
     def test_the_shipped_source_reads_solts_not_salts(self) -> None:
         """The project's copy is the one DOMAIN names (other copies read 'Salts')."""
-        text = (bundled_scenarios() / "sources" / "lenin-1921-12-20-to-zalutsky-and-solts.txt").read_text("utf-8")
+        text = (
+            bundled_scenarios() / "sources" / "lenin-1921-12-20-to-zalutsky-and-solts.txt"
+        ).read_text("utf-8")
         assert "Comrade Zalutsky and Comrade Solts" in text
         assert "Salts" not in text and "lake an interest" not in text
 

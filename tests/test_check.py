@@ -54,7 +54,9 @@ class TestProblems:
         result = cli("check", str(scenarios))
         assert result.code == 1
         line = result.err.splitlines()[0]
-        assert line.startswith(f"{scenarios / 'procedure.toml'}:119: dest state 'restored' is not a state; expected one of: appealed, expelled,")
+        assert line.startswith(
+            f"{scenarios / 'procedure.toml'}:119: dest state 'restored' is not a state; expected one of: appealed, expelled,"
+        )
         assert line.endswith("(or internal = true)")
 
     def test_unknown_kind(self, scenarios: Path, cli: Callable[..., object]) -> None:
@@ -68,7 +70,11 @@ class TestProblems:
 
     def test_malformed_date(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """An impossible day is reported at the date's line."""
-        edit(alliluyeva(scenarios), 'date = "1921-12-20/.."\ndate_basis = "The editors', 'date = "1921-02-30"\ndate_basis = "The editors')
+        edit(
+            alliluyeva(scenarios),
+            'date = "1921-12-20/.."\ndate_basis = "The editors',
+            'date = "1921-02-30"\ndate_basis = "The editors',
+        )
         result = cli("check", str(scenarios))
         assert result.err == (
             f"{alliluyeva(scenarios)}:94: event 'reinstated': date '1921-02-30' is not a real day; "
@@ -84,7 +90,11 @@ class TestProblems:
 
     def test_unknown_person_and_key(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """Every problem in a file is reported, not only the first."""
-        edit(alliluyeva(scenarios), 'actors = ["lenin"]\nrecipients = ["zalutsky", "solts"]\nsummary = "Lenin vouches', 'actors = ["trotsky"]\nrecipients = ["zalutsky", "solts"]\nsummary = "Lenin vouches')
+        edit(
+            alliluyeva(scenarios),
+            'actors = ["lenin"]\nrecipients = ["zalutsky", "solts"]\nsummary = "Lenin vouches',
+            'actors = ["trotsky"]\nrecipients = ["zalutsky", "solts"]\nsummary = "Lenin vouches',
+        )
         edit(alliluyeva(scenarios), 'note = "Which body', 'notes = "Which body')
         result = cli("check", str(scenarios))
         assert result.err.splitlines() == [

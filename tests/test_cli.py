@@ -29,7 +29,12 @@ class TestReplay:
         data = json.loads(result.out)
         assert (data["case"], data["outcome"]) == ("kasparova-popova", "reinstated")
         assert data["states"] == [
-            "member", "expelled", "appealed", "intercession", "verification_requested", "reinstated",
+            "member",
+            "expelled",
+            "appealed",
+            "intercession",
+            "verification_requested",
+            "reinstated",
         ]
         last = data["events"][-1]
         assert {k: last[k] for k in ("id", "kind", "date", "from", "to", "quote")} == {
@@ -45,7 +50,8 @@ class TestReplay:
         """Both bundled cases, each with its outcome."""
         result = cli("replay", "--json")
         assert [(d["case"], d["outcome"]) for d in json.loads(result.out)] == [
-            ("alliluyeva", "reinstated"), ("kasparova-popova", "reinstated"),
+            ("alliluyeva", "reinstated"),
+            ("kasparova-popova", "reinstated"),
         ]
 
     def test_until_a_date(self, cli: Callable[..., object]) -> None:
@@ -70,17 +76,22 @@ class TestReplay:
         """A case id that does not exist lists the ones that do."""
         result = cli("replay", "trotsky")
         assert (result.code, result.out) == (1, "")
-        assert result.err == "casework: no case 'trotsky'; known cases: alliluyeva, kasparova-popova\n"
+        assert (
+            result.err == "casework: no case 'trotsky'; known cases: alliluyeva, kasparova-popova\n"
+        )
 
     def test_bad_until_is_a_usage_error(self, cli: Callable[..., object]) -> None:
         """Exit 2 with argparse's message."""
         result = cli("replay", "alliluyeva", "--until", "Christmas")
         assert result.code == 2
-        assert "'Christmas' is neither an event number nor a date; expected e.g. 5 or 1921-12-20" in result.err
+        assert (
+            "'Christmas' is neither an event number nor a date; expected e.g. 5 or 1921-12-20"
+            in result.err
+        )
 
     def test_broken_scenarios_exit_1(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """Replaying from a broken folder reports the problem, not a traceback."""
-        edit(scenarios / "cases" / "alliluyeva.toml", 'kind = "expel"', 'kind = 7')
+        edit(scenarios / "cases" / "alliluyeva.toml", 'kind = "expel"', "kind = 7")
         result = cli("replay", "--scenarios", str(scenarios), "alliluyeva")
         assert result.code == 1
         assert result.err.endswith(
@@ -118,7 +129,11 @@ class TestProcess:
         env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COLUMNS")}
         done = subprocess.run(
             [sys.executable, "-m", "casework", "replay", "alliluyeva"],
-            cwd=tmp_path, capture_output=True, text=True, env=env, check=False,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         assert done.returncode == 0
         assert "\x1b" not in done.stdout
@@ -132,7 +147,9 @@ class TestProcess:
 
 
 class TestInternalErrors:
-    def test_one_short_line_without_debug(self, cli: Callable[..., object], monkeypatch: object) -> None:
+    def test_one_short_line_without_debug(
+        self, cli: Callable[..., object], monkeypatch: object
+    ) -> None:
         """A bug shows one line saying what failed and how to report it; exit 70."""
         import casework.cli
 
@@ -147,7 +164,9 @@ class TestInternalErrors:
             "the casework issue tracker; run again with --debug for the traceback)\n"
         )
 
-    def test_debug_shows_the_traceback(self, cli: Callable[..., object], monkeypatch: object) -> None:
+    def test_debug_shows_the_traceback(
+        self, cli: Callable[..., object], monkeypatch: object
+    ) -> None:
         """With --debug the exception propagates (and Python prints its traceback)."""
         import pytest
 

@@ -61,7 +61,11 @@ class TestErrors:
             ("1921-02-30", "gregorian", "date '1921-02-30' is not a real day"),
             ("20 Dec 1921", "gregorian", "date '20 Dec 1921' is not a valid EDTF date"),
             ("1921-13", "gregorian", "date '1921-13' is not a valid EDTF date"),
-            ("1921-12-20", "julian", "marked Old Style (julian), but Russia used the Old Style only until 31 Jan 1918"),
+            (
+                "1921-12-20",
+                "julian",
+                "marked Old Style (julian), but Russia used the Old Style only until 31 Jan 1918",
+            ),
             ("1921-12-20/1921-12-01", "gregorian", "ends before it starts"),
             ("1921", "mayan", "calendar 'mayan' is not known; expected one of: gregorian, julian"),
         ],
@@ -84,9 +88,20 @@ class TestFastPath:
         qual = st.sampled_from(["", "~", "?", "%"])
         single = st.builds(
             lambda y, m, d, t, q: y + m + (d + t if m and d else "") + q,
-            year, st.one_of(st.just(""), month), st.one_of(st.just(""), day), time, qual,
+            year,
+            st.one_of(st.just(""), month),
+            st.one_of(st.just(""), day),
+            time,
+            qual,
         )
-        return st.one_of(single, st.builds(lambda a, b: f"{a}/{b}", st.one_of(single, st.just("..")), st.one_of(single, st.just(".."))))
+        return st.one_of(
+            single,
+            st.builds(
+                lambda a, b: f"{a}/{b}",
+                st.one_of(single, st.just("..")),
+                st.one_of(single, st.just("..")),
+            ),
+        )
 
     @settings(max_examples=300, deadline=None)
     @given(data=st.data())
@@ -96,7 +111,11 @@ class TestFastPath:
         from casework.dates import _edtf_bounds, _simple_bounds
 
         parts = text.split("/")
-        if not all(p == ".." or _simple_bounds(p) for p in parts) or parts == ["..", ".."] or (len(parts) == 2 and "T" in text):
+        if (
+            not all(p == ".." or _simple_bounds(p) for p in parts)
+            or parts == ["..", ".."]
+            or (len(parts) == 2 and "T" in text)
+        ):
             return
         fast = _bounds.__wrapped__(text)
         assert fast == _edtf_bounds(text)

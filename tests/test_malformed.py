@@ -20,192 +20,192 @@ from casework import bundled_scenarios
 CORPUS = Path(__file__).parent / "malformed"
 
 EXPECTED = {
-    'case-actors-number': [
+    "case-actors-number": [
         "scenarios/cases/probe.toml:13: event 'expelled': actors is a list with non-string items; expected a list of strings",
     ],
-    'case-actors-string': [
+    "case-actors-string": [
         "scenarios/cases/probe.toml:13: event 'expelled': actors is the string 'lenin'; expected a list of strings",
     ],
-    'case-after-final-state': [
+    "case-after-final-state": [
         "scenarios/cases/probe.toml:32: event 'again' (intercede) cannot follow state 'reinstated'; allowed here: nothing (final state)",
     ],
-    'case-basis-unknown': [
+    "case-basis-unknown": [
         "scenarios/cases/probe.toml:13: event 'expelled': basis 'rumoured' is not known; expected one of: stated, inferred",
     ],
-    'case-broken-string': [
+    "case-broken-string": [
         "scenarios/cases/probe.toml:8: not valid TOML: Illegal character '\\n'; expected TOML syntax",
     ],
-    'case-calendar-without-date': [
+    "case-calendar-without-date": [
         "scenarios/cases/probe.toml:12: event 'expelled': calendar without a date; expected date = an EDTF string",
     ],
-    'case-date-not-string': [
+    "case-date-not-string": [
         "scenarios/cases/probe.toml:9: event 'expelled': date is the TOML date/time 1921-12-20 (unquoted); expected a string",
     ],
-    'case-date-reversed': [
+    "case-date-reversed": [
         "scenarios/cases/probe.toml:9: event 'expelled': date '1921-12-20/1921-08-15' ends before it starts",
     ],
-    'case-duplicate-event-id': [
+    "case-duplicate-event-id": [
         "scenarios/cases/probe.toml:15: event 'expelled': id is used twice; expected unique ids (first used by event 1)",
     ],
-    'case-duplicate-key': [
-        'scenarios/cases/probe.toml:9: not valid TOML: Cannot overwrite a value; expected TOML syntax',
+    "case-duplicate-key": [
+        "scenarios/cases/probe.toml:9: not valid TOML: Cannot overwrite a value; expected TOML syntax",
     ],
-    'case-empty': [
-        'scenarios/cases/probe.toml: file is empty; expected a TOML document',
+    "case-empty": [
+        "scenarios/cases/probe.toml: file is empty; expected a TOML document",
     ],
-    'case-event-id-spaces': [
+    "case-event-id-spaces": [
         "scenarios/cases/probe.toml:7: event 'the expulsion': id 'the expulsion' is not valid; expected letters, digits, '-' or '_'",
     ],
-    'case-events-not-tables': [
+    "case-events-not-tables": [
         "scenarios/cases/probe.toml:5: [case]: unknown key 'events'; expected one of: id, title, person, procedure, summary",
     ],
-    'case-first-event-not-expulsion': [
+    "case-first-event-not-expulsion": [
         "scenarios/cases/probe.toml:6: event 'intercedes' (intercede) cannot follow state 'member'; allowed here: expel",
     ],
-    'case-hypothetical-in-case-file': [
+    "case-hypothetical-in-case-file": [
         "scenarios/cases/probe.toml:13: event 'expelled': basis 'hypothetical' is not known; expected one of: stated, inferred",
     ],
-    'case-id-not-string': [
-        'scenarios/cases/probe.toml:2: [case]: id is 7 (a number); expected a string (not empty)',
+    "case-id-not-string": [
+        "scenarios/cases/probe.toml:2: [case]: id is 7 (a number); expected a string (not empty)",
     ],
-    'case-id-path': [
+    "case-id-path": [
         "scenarios/cases/probe.toml:2: case id '../../etc/passwd' is not valid; expected letters, digits, '-' or '_'",
     ],
-    'case-illegal-transition': [
+    "case-illegal-transition": [
         "scenarios/cases/probe.toml:14: event 'intercedes' (reinstate) cannot follow state 'expelled'; allowed here: appeal, intercede, request_verification",
     ],
-    'case-impossible-date': [
+    "case-impossible-date": [
         "scenarios/cases/probe.toml:9: event 'expelled': date '1921-02-30' is not a real day; expected a day that exists in the calendar",
     ],
-    'case-inferred-without-reasoning': [
+    "case-inferred-without-reasoning": [
         "scenarios/cases/probe.toml:13: event 'expelled': an inferred event has no reasoning; expected reasoning = why the modeller infers it",
     ],
-    'case-julian-after-1918': [
+    "case-julian-after-1918": [
         "scenarios/cases/probe.toml:9: event 'expelled': date '../1921-12-20' is marked Old Style (julian), but Russia used the Old Style only until 31 Jan 1918; expected calendar = 'gregorian' for later dates",
     ],
-    'case-kind-list': [
+    "case-kind-list": [
         "scenarios/cases/probe.toml:8: event 'expelled': kind is a list with non-string items; expected a string (not empty)",
     ],
-    'case-kind-unknown': [
+    "case-kind-unknown": [
         "scenarios/cases/probe.toml:8: event 'expelled': unknown kind 'purge'; expected one of: expel, appeal, intercede, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_candidate, uphold, annul, background",
     ],
-    'case-malformed-edtf': [
+    "case-malformed-edtf": [
         "scenarios/cases/probe.toml:9: event 'expelled': date '20/12/1921' is not a valid EDTF date; expected e.g. 1921-12-20, 1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20",
     ],
-    'case-missing-id': [
+    "case-missing-id": [
         "scenarios/cases/probe.toml:1: [case]: missing key 'id'; expected id = a string",
     ],
-    'case-missing-kind': [
+    "case-missing-kind": [
         "scenarios/cases/probe.toml:6: event 'expelled': missing key 'kind'; expected kind = a string",
     ],
-    'case-missing-quote': [
+    "case-missing-quote": [
         "scenarios/cases/probe.toml:6: event 'expelled': missing key 'quote'; expected quote = a string (every event cites its source)",
     ],
-    'case-missing-summary': [
+    "case-missing-summary": [
         "scenarios/cases/probe.toml:6: event 'expelled': missing key 'summary'; expected summary = a string",
     ],
-    'case-no-case-table': [
-        'scenarios/cases/probe.toml: missing [case] table; expected id, title and person',
+    "case-no-case-table": [
+        "scenarios/cases/probe.toml: missing [case] table; expected id, title and person",
     ],
-    'case-no-events': [
-        'scenarios/cases/probe.toml: no [[events]]; expected at least one event',
+    "case-no-events": [
+        "scenarios/cases/probe.toml: no [[events]]; expected at least one event",
     ],
-    'case-not-utf8': [
-        'scenarios/cases/probe.toml:10: byte 0xe9 is not UTF-8; expected UTF-8 text',
+    "case-not-utf8": [
+        "scenarios/cases/probe.toml:10: byte 0xe9 is not UTF-8; expected UTF-8 text",
     ],
-    'case-nul-byte': [
-        'scenarios/cases/probe.toml:10: contains a NUL byte; expected UTF-8 text',
+    "case-nul-byte": [
+        "scenarios/cases/probe.toml:10: contains a NUL byte; expected UTF-8 text",
     ],
-    'case-quote-ansi': [
+    "case-quote-ansi": [
         "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): it matches up to 'I have learned ' and then differs at '\\x1b[31mabout\\x1b[0m the e'; expected the exact words of the source",
     ],
-    'case-quote-empty': [
+    "case-quote-empty": [
         "scenarios/cases/probe.toml:12: event 'expelled': quote is empty; expected the exact words of the source",
     ],
-    'case-quote-not-in-source': [
+    "case-quote-not-in-source": [
         "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): it matches up to 'on from the Party of Nadezhda ' and then differs at 'Alliluyeva.'; expected the exact words of the source",
     ],
-    'case-source-unknown': [
+    "case-source-unknown": [
         "scenarios/cases/probe.toml:11: event 'expelled': source 'lenin-1921-12-21' is not in documents.toml; expected one of: lenin-1921-12-20",
     ],
-    'case-summary-table': [
+    "case-summary-table": [
         "scenarios/cases/probe.toml:10: event 'expelled': summary is a table; expected a string (not empty)",
     ],
-    'case-unknown-actor': [
+    "case-unknown-actor": [
         "scenarios/cases/probe.toml:13: event 'expelled': actor 'trotsky' is not in people.toml; expected the id of a person or body defined there",
     ],
-    'case-unknown-calendar': [
+    "case-unknown-calendar": [
         "scenarios/cases/probe.toml:9: event 'expelled': calendar 'revolutionary' is not known; expected one of: gregorian, julian",
     ],
-    'case-unknown-key': [
+    "case-unknown-key": [
         "scenarios/cases/probe.toml:13: event 'expelled': unknown key 'qoute'; expected one of: id, kind, date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note",
     ],
-    'case-unknown-person': [
+    "case-unknown-person": [
         "scenarios/cases/probe.toml:4: person 'trotsky' is not in people.toml; expected the id of a person defined there",
     ],
-    'case-unknown-procedure': [
+    "case-unknown-procedure": [
         "scenarios/cases/probe.toml:5: procedure 'purge-1933' is not known; expected one of: purge-1921",
     ],
-    'case-unknown-recipient': [
+    "case-unknown-recipient": [
         "scenarios/cases/probe.toml:13: event 'expelled': recipient 'kamenev' is not in people.toml; expected the id of a person or body defined there",
     ],
-    'case-unknown-table': [
+    "case-unknown-table": [
         "scenarios/cases/probe.toml:14: unknown table 'appendix'; expected [case] and [[events]]",
     ],
-    'case-whitespace-only': [
-        'scenarios/cases/probe.toml: file is empty; expected a TOML document',
+    "case-whitespace-only": [
+        "scenarios/cases/probe.toml: file is empty; expected a TOML document",
     ],
-    'documents-absolute-path': [
+    "documents-absolute-path": [
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': file '/etc/passwd' is outside the scenarios folder; expected a path inside scenarios",
     ],
-    'documents-escape-dotdot': [
+    "documents-escape-dotdot": [
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': file '../../etc/passwd' is outside the scenarios folder; expected a path inside scenarios",
     ],
-    'documents-missing-file': [
+    "documents-missing-file": [
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': no such file (sources/lenin-1921-12-21.txt); expected a readable UTF-8 text file",
     ],
-    'documents-symlink-out': [
+    "documents-symlink-out": [
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': file 'sources/outside.txt' is outside the scenarios folder; expected a path inside scenarios",
     ],
-    'people-duplicate-id': [
+    "people-duplicate-id": [
         "scenarios/people.toml:19: person id 'zalutsky' is defined twice; expected unique ids",
     ],
-    'people-missing-name': [
+    "people-missing-name": [
         "scenarios/people.toml:100: person 'stalin': missing key 'name'; expected name = a string",
     ],
-    'people-unknown-kind': [
+    "people-unknown-kind": [
         "scenarios/people.toml:91: person 'sverdlov': kind 'commissar' is not known; expected one of: person, body, group",
     ],
-    'people-unknown-level': [
+    "people-unknown-level": [
         "scenarios/people.toml:28: person 'central-purge-commission': level 'federal' is not known; expected one of: district, gubernia, central",
     ],
-    'people-unknown-member': [
+    "people-unknown-member": [
         "scenarios/people.toml:48: person 'alliluyev-family': member 'alliluyev-grandfather' is not in people.toml; expected the id of a person defined there",
     ],
-    'procedure-bad-requires': [
-        'scenarios/procedure.toml:121: requires must map event kinds to counts; expected e.g. requires = { intercede = 2 }',
+    "procedure-bad-requires": [
+        "scenarios/procedure.toml:121: requires must map event kinds to counts; expected e.g. requires = { intercede = 2 }",
     ],
-    'procedure-duplicate-state': [
+    "procedure-duplicate-state": [
         "scenarios/procedure.toml:23: state 'member' is defined twice; expected unique names",
         "scenarios/procedure.toml:70: dest state 'expelled' is not a state; expected one of: appealed, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested (or internal = true)",
         "scenarios/procedure.toml:76: source state 'expelled' is not a state; expected one of: appealed, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
         "scenarios/procedure.toml:83: source state 'expelled' is not a state; expected one of: appealed, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
         "scenarios/procedure.toml:90: source state 'expelled' is not a state; expected one of: appealed, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
-        '5 problems',
+        "5 problems",
     ],
-    'procedure-final-bool': [
+    "procedure-final-bool": [
         "scenarios/procedure.toml:54: state 'reinstated': final is 'yes'; expected final = true or final = false",
     ],
-    'procedure-no-table': [
-        'scenarios/procedure.toml: missing [procedure] table; expected id, title and initial',
+    "procedure-no-table": [
+        "scenarios/procedure.toml: missing [procedure] table; expected id, title and initial",
     ],
-    'procedure-reserved-trigger': [
+    "procedure-reserved-trigger": [
         "scenarios/procedure.toml:68: trigger 'background' is reserved; expected another name",
     ],
-    'procedure-unknown-initial': [
+    "procedure-unknown-initial": [
         "scenarios/procedure.toml:17: initial state 'candidate' is not a state; expected one of: appealed, expelled, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
     ],
-    'procedure-unknown-source': [
+    "procedure-unknown-source": [
         "scenarios/procedure.toml:69: source state 'citizen' is not a state; expected one of: appealed, expelled, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
     ],
 }
@@ -230,7 +230,9 @@ def _place(name: str, root: Path) -> Path:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def test_the_corpus_is_complete() -> None:
@@ -293,7 +295,10 @@ def test_markup_and_escapes_in_every_text_field_are_literal(
         text = text.replace(f'\n{key} = "', f'\n{key} = "{nasty} ')
     case.write_text(text, "utf-8")
     people = scenarios / "people.toml"
-    people.write_text(people.read_text("utf-8").replace('name = "V. I. Lenin"', f'name = "{nasty} Lenin"'), "utf-8")
+    people.write_text(
+        people.read_text("utf-8").replace('name = "V. I. Lenin"', f'name = "{nasty} Lenin"'),
+        "utf-8",
+    )
     result = cli("replay", "--scenarios", str(scenarios), "alliluyeva")
     assert result.code == 0
     assert "\x1b" not in result.out and "\x07" not in result.out

@@ -70,11 +70,19 @@ class TestOutcomes:
     def test_outcome_states(self, purge: Procedure) -> None:
         """Final states and states with an explicit outcome count; pending ones do not."""
         assert outcome_states(purge) == (
-            "expulsion_upheld", "reinstated", "reinstated_candidate", "expulsion_annulled",
+            "expulsion_upheld",
+            "reinstated",
+            "reinstated_candidate",
+            "expulsion_annulled",
         )
         assert targets(purge, "pending") == (
-            "member", "expelled", "appealed", "intercession",
-            "verification_requested", "hearing_scheduled", "hearing_cancelled",
+            "member",
+            "expelled",
+            "appealed",
+            "intercession",
+            "verification_requested",
+            "hearing_scheduled",
+            "hearing_cancelled",
         )
 
     def test_a_state_name_is_a_target(self, purge: Procedure) -> None:
@@ -105,8 +113,11 @@ class TestSimplePaths:
         """Paths per outcome (cross-checked by the oracle above) and their total."""
         counts = {o: len(simple_paths(purge, o)) for o in purge.outcomes}
         assert counts == {
-            "expulsion_upheld": 52, "reinstated": 113, "reinstated_candidate": 113,
-            "expulsion_annulled": 165, "pending": 115,
+            "expulsion_upheld": 52,
+            "reinstated": 113,
+            "reinstated_candidate": 113,
+            "expulsion_annulled": 165,
+            "pending": 115,
         }
         assert len(simple_paths(purge)) == 443
 
@@ -122,7 +133,8 @@ class TestSimplePaths:
         found = simple_paths(purge, "reinstated")
         assert [len(p.triggers) for p in found] == sorted(len(p.triggers) for p in found)
         assert [p.id for p in found[:3]] == [
-            "expel-appeal-reinstate", "expel-intercede-reinstate",
+            "expel-appeal-reinstate",
+            "expel-intercede-reinstate",
             "expel-request_verification-reinstate",
         ]
 
@@ -167,7 +179,9 @@ class TestGraph:
     def test_route(self, purge: Procedure) -> None:
         """A shortest way between two states, or None."""
         assert route(purge, "expulsion_upheld", ["reinstated"]) == (
-            "expulsion_upheld", "appealed", "reinstated",
+            "expulsion_upheld",
+            "appealed",
+            "reinstated",
         )
         assert route(purge, "reinstated", ["expelled"]) is None
 
@@ -175,8 +189,13 @@ class TestGraph:
         """A state nothing leads to, a state with no way out, a loop with no way on."""
         from casework import StateDef, TransitionDef
 
-        states = (*purge.states, StateDef("limbo"), StateDef("waiting"), StateDef("stuck"),
-                  StateDef("orphan"))
+        states = (
+            *purge.states,
+            StateDef("limbo"),
+            StateDef("waiting"),
+            StateDef("stuck"),
+            StateDef("orphan"),
+        )
         transitions = (
             *purge.transitions,
             TransitionDef("wander", ("expelled", "waiting"), "limbo"),
@@ -190,7 +209,9 @@ class TestGraph:
 
 
 class TestCheck:
-    def test_check_reports_procedure_problems(self, scenarios: Path, cli: Callable[..., object]) -> None:
+    def test_check_reports_procedure_problems(
+        self, scenarios: Path, cli: Callable[..., object]
+    ) -> None:
         """Unreachable states, dead ends and traps, each at its state's line."""
         proc = scenarios / "procedure.toml"
         text = proc.read_text(encoding="utf-8")
@@ -286,8 +307,16 @@ class TestCommand:
         """--json: the graph facts, the shortest path per outcome, and every path."""
         data = json.loads(cli("paths", "--json").out)
         assert list(data) == [
-            "procedure", "initial", "to", "outcome_states", "reachable", "unreachable",
-            "dead_ends", "traps", "shortest", "paths",
+            "procedure",
+            "initial",
+            "to",
+            "outcome_states",
+            "reachable",
+            "unreachable",
+            "dead_ends",
+            "traps",
+            "shortest",
+            "paths",
         ]
         assert len(data["paths"]) == 443
         assert data["shortest"]["reinstated"] == {
@@ -310,21 +339,26 @@ class TestCommand:
         """Exit 1 naming the procedures there are."""
         result = cli("paths", "--procedure", "purge-1922")
         assert (result.code, result.err) == (
-            1, "casework: no procedure 'purge-1922'; expected one of: purge-1921\n",
+            1,
+            "casework: no procedure 'purge-1922'; expected one of: purge-1921\n",
         )
 
-    def test_several_procedures_need_a_choice(self, scenarios: Path, cli: Callable[..., object]) -> None:
+    def test_several_procedures_need_a_choice(
+        self, scenarios: Path, cli: Callable[..., object]
+    ) -> None:
         """With two procedures and no --procedure: usage, exit 2."""
         (scenarios / "procedures").mkdir()
         other = scenarios / "procedures" / "other.toml"
-        other.write_text((scenarios / "procedure.toml").read_text(encoding="utf-8"), encoding="utf-8")
+        other.write_text(
+            (scenarios / "procedure.toml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
         edit(other, 'id = "purge-1921"', 'id = "purge-1922"')
         result = cli("paths", "--scenarios", str(scenarios))
         assert (result.code, result.err) == (
-            2, "casework paths: there are several procedures (purge-1921, purge-1922); "
+            2,
+            "casework paths: there are several procedures (purge-1921, purge-1922); "
             "choose one with --procedure\n",
         )
         assert cli("paths", "--scenarios", str(scenarios), "--procedure", "purge-1922").out == (
             SUMMARY.replace("purge-1921", "purge-1922")
         )
-

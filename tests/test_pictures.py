@@ -91,18 +91,30 @@ class TestDiagram:
         """At 40 columns the long lines are still whole (the text is code, not prose)."""
         result = cli("diagram", "kasparova-popova", width=40)
         assert result.code == 0
-        assert "  %% path: member → expelled → appealed → intercession → verification_requested → reinstated\n" in result.out
-        assert "  verification_requested --> verification_requested: request_information (event 10) [internal]\n" in result.out
+        assert (
+            "  %% path: member → expelled → appealed → intercession → verification_requested → reinstated\n"
+            in result.out
+        )
+        assert (
+            "  verification_requested --> verification_requested: request_information (event 10) [internal]\n"
+            in result.out
+        )
 
-    def test_procedure_alone_marks_nothing(self, book: Casebook, cli: Callable[..., object]) -> None:
+    def test_procedure_alone_marks_nothing(
+        self, book: Casebook, cli: Callable[..., object]
+    ) -> None:
         """Without a case every state is plain and every transition is drawn."""
         result = cli("diagram")
         assert result.code == 0
         text = result.out
         procedure = book.procedures["purge-1921"]
-        assert text.startswith('---\ntitle: "Appeal against expulsion in the Party purge of 1921"\n---\n')
+        assert text.startswith(
+            '---\ntitle: "Appeal against expulsion in the Party purge of 1921"\n---\n'
+        )
         assert "s_previous" not in text and "s_active" not in text and "(event" not in text
-        assert [f"  Class {s} s_default" for s in procedure.state_names] == re.findall(r"  Class \w+ \w+", text)
+        assert [f"  Class {s} s_default" for s in procedure.state_names] == re.findall(
+            r"  Class \w+ \w+", text
+        )
         edges = {(m[0], m[1]): m[2] for m in re.findall(r"^  (\w+) --> (\w+): (.*)$", text, re.M)}
         expected: dict[tuple[str, str], list[str]] = {}
         for t in procedure.transitions:
@@ -110,7 +122,9 @@ class TestDiagram:
                 label = t.trigger if t.dest else f"{t.trigger} [internal]"
                 expected.setdefault((source, t.dest or source), []).append(label)
         assert edges == {edge: " | ".join(labels) for edge, labels in expected.items()}
-        assert text.endswith("  reinstated --> [*]\n  reinstated_candidate --> [*]\n  expulsion_annulled --> [*]\n")
+        assert text.endswith(
+            "  reinstated --> [*]\n  reinstated_candidate --> [*]\n  expulsion_annulled --> [*]\n"
+        )
 
     def test_requires_rule_is_spelled_out(self, book: Casebook) -> None:
         """A transition that requires earlier events says so on its edge."""
@@ -118,19 +132,26 @@ class TestDiagram:
         proc = history.procedure
         rules = tuple(
             TransitionDef(t.trigger, t.source, t.dest, t.verb, t.description, (("intercede", 1),))
-            if t.trigger == "reinstate" else t
+            if t.trigger == "reinstate"
+            else t
             for t in proc.transitions
         )
         import attrs
 
         text = diagram(attrs.evolve(history, procedure=proc.evolve(transitions=rules)))
-        assert "  verification_requested --> reinstated: reinstate (requires 1 × intercede) (event 7)\n" in text
+        assert (
+            "  verification_requested --> reinstated: reinstate (requires 1 × intercede) (event 7)\n"
+            in text
+        )
         assert "  appealed --> reinstated: reinstate (requires 1 × intercede)\n" in text
 
     def test_partial_history_marks_where_it_stopped(self, book: Casebook) -> None:
         """A replay stopped part-way ends, on the diagram, in the state it stopped in."""
         text = diagram(book.replay("alliluyeva", until=5))
-        assert 'title: "Nadezhda Sergeyevna Alliluyeva (alliluyeva): stopped after event 5, intercession"' in text
+        assert (
+            'title: "Nadezhda Sergeyevna Alliluyeva (alliluyeva): stopped after event 5, intercession"'
+            in text
+        )
         assert "  Class intercession s_active\n" in text
         assert "  Class reinstated s_default\n" in text
         assert "classDef s_active fill:#fef3c7" in text  # pending: amber
@@ -138,7 +159,10 @@ class TestDiagram:
     def test_unknown_case_and_format(self, cli: Callable[..., object]) -> None:
         """An unknown case is bad input (1); an unknown format is usage (2)."""
         result = cli("diagram", "nobody")
-        assert (result.code, result.err) == (1, "casework: no case 'nobody'; known cases: alliluyeva, kasparova-popova\n")
+        assert (result.code, result.err) == (
+            1,
+            "casework: no case 'nobody'; known cases: alliluyeva, kasparova-popova\n",
+        )
         assert cli("diagram", "--format", "png").code == 2
         with pytest.raises(ValueError, match="format 'png' is not known"):
             diagram(load_casebook().procedures["purge-1921"], format="png")
@@ -172,28 +196,39 @@ class TestExport:
         """Markup and HTML in a title or in case text are written literally."""
         from rich.text import Text
 
-        path = export(Text("[red]</code><script>x</script>{code}"), tmp_path / "x.html", title="{title}")
+        path = export(
+            Text("[red]</code><script>x</script>{code}"), tmp_path / "x.html", title="{title}"
+        )
         page = html_code(path.read_text("utf-8"))
         assert (page.title, page.code) == ("{title}", "[red]</code><script>x</script>{code}\n")
 
-    def test_replaces_atomically_and_keeps_old_file_on_failure(self, book: Casebook, tmp_path: Path) -> None:
+    def test_replaces_atomically_and_keeps_old_file_on_failure(
+        self, book: Casebook, tmp_path: Path
+    ) -> None:
         """An export replaces the file whole; a failed one leaves no temporary file."""
         target = tmp_path / "t.svg"
         target.write_text("old", "utf-8")
         export(Timeline(book.replay("alliluyeva"), book), target)
         assert target.read_text("utf-8").startswith("<svg")
         (tmp_path / "d.html").mkdir()
-        with pytest.raises(CaseworkError, match=r"d\.html: cannot write \(Is a directory\); expected a file in an existing, writable folder"):
+        with pytest.raises(
+            CaseworkError,
+            match=r"d\.html: cannot write \(Is a directory\); expected a file in an existing, writable folder",
+        ):
             export(Timeline(book.replay("alliluyeva"), book), tmp_path / "d.html")
         assert sorted(p.name for p in tmp_path.iterdir()) == ["d.html", "t.svg"]
 
     def test_other_suffix_is_refused(self, tmp_path: Path) -> None:
         """Only .svg and .html are written."""
-        with pytest.raises(ValueError, match=r"cannot export to '\.png'; expected a name ending in \.svg or \.html"):
+        with pytest.raises(
+            ValueError, match=r"cannot export to '\.png'; expected a name ending in \.svg or \.html"
+        ):
             export("x", tmp_path / "t.png")
         assert list(tmp_path.iterdir()) == []
 
-    def test_cli_replay_export(self, book: Casebook, cli: Callable[..., object], tmp_path: Path) -> None:
+    def test_cli_replay_export(
+        self, book: Casebook, cli: Callable[..., object], tmp_path: Path
+    ) -> None:
         """replay --export writes the file, says so, and prints no timeline."""
         target = tmp_path / "a.html"
         result = cli("replay", "alliluyeva", "--until", "5", "--export", str(target))
@@ -215,12 +250,32 @@ class TestExport:
     @pytest.mark.parametrize(
         ("argv", "code", "err"),
         [
-            (["--export", "t.png"], 2, "casework replay: argument --export: 't.png' is neither .svg nor .html; expected e.g. timeline.svg\n"),
-            (["--export", "t.svg", "--json"], 2, "casework replay: --export cannot be used with --json or --step\n"),
-            (["--export", "no/such/folder/t.svg"], 1, "casework: no/such/folder/t.svg: cannot write (No such file or directory); expected a file in an existing, writable folder\n"),
+            (
+                ["--export", "t.png"],
+                2,
+                "casework replay: argument --export: 't.png' is neither .svg nor .html; expected e.g. timeline.svg\n",
+            ),
+            (
+                ["--export", "t.svg", "--json"],
+                2,
+                "casework replay: --export cannot be used with --json or --step\n",
+            ),
+            (
+                ["--export", "no/such/folder/t.svg"],
+                1,
+                "casework: no/such/folder/t.svg: cannot write (No such file or directory); expected a file in an existing, writable folder\n",
+            ),
         ],
     )
-    def test_cli_export_errors(self, cli: Callable[..., object], argv: list[str], code: int, err: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_cli_export_errors(
+        self,
+        cli: Callable[..., object],
+        argv: list[str],
+        code: int,
+        err: str,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
         """Bad --export values are usage errors; an unwritable place is bad input."""
         monkeypatch.chdir(tmp_path)
         result = cli("replay", "alliluyeva", *argv)
@@ -231,7 +286,9 @@ class TestExport:
 
 class TestDossier:
     @pytest.mark.parametrize("case_id", ["alliluyeva", "kasparova-popova"])
-    def test_plain_rendering_at_80(self, book: Casebook, cli: Callable[..., object], case_id: str) -> None:
+    def test_plain_rendering_at_80(
+        self, book: Casebook, cli: Callable[..., object], case_id: str
+    ) -> None:
         """`casework show CASE` prints the dossier exactly, at 80 columns."""
         expected = (EXPECTED / f"{case_id}-dossier-80.txt").read_text("utf-8")
         assert render(Dossier(book.replay(case_id), book)) == expected
@@ -254,7 +311,9 @@ class TestDossier:
 
     def test_relations_are_records_shared_by_id(self, book: Casebook) -> None:
         """Relations come from people.toml, each with its source and basis."""
-        ties = {(r.person, r.relation, r.of, r.basis) for p in book.people.values() for r in p.relations}
+        ties = {
+            (r.person, r.relation, r.of, r.basis) for p in book.people.values() for r in p.relations
+        }
         assert ties == {
             ("alliluyev-father", "father", "alliluyeva", "stated"),
             ("alliluyeva-mother", "mother", "alliluyeva", "inferred"),
@@ -268,36 +327,59 @@ class TestDossier:
 class TestRelationChecks:
     def test_unknown_id(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """A relation naming nobody is reported at its line."""
-        edit(scenarios / "people.toml", 'person = "popov"\nrelation = "husband"', 'person = "popof"\nrelation = "husband"')
+        edit(
+            scenarios / "people.toml",
+            'person = "popov"\nrelation = "husband"',
+            'person = "popof"\nrelation = "husband"',
+        )
         result = cli("check", str(scenarios))
-        line = (scenarios / "people.toml").read_text("utf-8").splitlines().index('person = "popof"') + 1
+        line = (scenarios / "people.toml").read_text("utf-8").splitlines().index(
+            'person = "popof"'
+        ) + 1
         assert result.code == 1
-        assert result.err == f"{scenarios}/people.toml:{line}: relation 4: person 'popof' is not in people.toml; expected the id of a person or body defined there\n"
+        assert (
+            result.err
+            == f"{scenarios}/people.toml:{line}: relation 4: person 'popof' is not in people.toml; expected the id of a person or body defined there\n"
+        )
 
     def test_quote_not_in_source(self, scenarios: Path) -> None:
         """A relation's quote must occur verbatim in its document."""
-        edit(scenarios / "people.toml", 'quote = "her husband Popov"', 'quote = "her husband Popoff"')
+        edit(
+            scenarios / "people.toml", 'quote = "her husband Popov"', 'quote = "her husband Popoff"'
+        )
         with pytest.raises(CaseFileError) as err:
             load_casebook(scenarios)
         (problem,) = err.value.problems
-        line = (scenarios / "people.toml").read_text("utf-8").splitlines().index('quote = "her husband Popoff"') + 1
+        line = (scenarios / "people.toml").read_text("utf-8").splitlines().index(
+            'quote = "her husband Popoff"'
+        ) + 1
         assert (problem.line, problem.expected) == (line, "expected the exact words of the source")
         assert problem.what.startswith("quote not found in document 'lenin-1921-12-20'")
 
     def test_inferred_needs_reasoning(self, scenarios: Path) -> None:
         """basis = "inferred" without reasoning is refused."""
-        edit(scenarios / "people.toml", 'relation = "husband"\n', 'relation = "husband"\nbasis = "inferred"\n')
+        edit(
+            scenarios / "people.toml",
+            'relation = "husband"\n',
+            'relation = "husband"\nbasis = "inferred"\n',
+        )
         with pytest.raises(CaseFileError) as err:
             load_casebook(scenarios)
-        assert [p.what for p in err.value.problems] == ['relation 4: reasoning goes with basis = "inferred" and only with it']
+        assert [p.what for p in err.value.problems] == [
+            'relation 4: reasoning goes with basis = "inferred" and only with it'
+        ]
 
 
 class TestWhatIfHooks:
     def test_diagram_title_and_dossier_question(self, book: Casebook) -> None:
         """A what-if's history is drawn under its own title, and its dossier says what it asks."""
         history = book.replay("alliluyeva", until=4)
-        assert diagram(history, title="Without Lenin: pending").startswith('---\ntitle: "Without Lenin: pending"\n---\n')
+        assert diagram(history, title="Without Lenin: pending").startswith(
+            '---\ntitle: "Without Lenin: pending"\n---\n'
+        )
         text = render(Dossier(history, book, whatif="Without Lenin (no-lenin)"))
         assert "\nWhat-if: Without Lenin (no-lenin)\n" in text
-        assert text.endswith("\nStopped after event 4: state expelled\nPath: member → expelled\n"
-                             "Evidence: 1 event moves the case (1 stated); 3 background facts\n")
+        assert text.endswith(
+            "\nStopped after event 4: state expelled\nPath: member → expelled\n"
+            "Evidence: 1 event moves the case (1 stated); 3 background facts\n"
+        )

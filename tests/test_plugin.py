@@ -77,7 +77,11 @@ class TestPassingRun:
         result.assert_outcomes(passed=118)
         assert result.ret == pytest.ExitCode.OK
         result.stdout.re_match_lines(
-            [re.escape("test_appeals.py::test_every_way_to_reinstatement_starts_with_an_expulsion[expel-appeal-reinstate] PASSED")]
+            [
+                re.escape(
+                    "test_appeals.py::test_every_way_to_reinstatement_starts_with_an_expulsion[expel-appeal-reinstate] PASSED"
+                )
+            ]
         )
 
 
@@ -89,7 +93,13 @@ class TestFailingRun:
         result.assert_outcomes(failed=1)
         assert result.ret == pytest.ExitCode.TESTS_FAILED
         result.stdout.re_match_lines(
-            [re.escape(line) for line in [">       assert_outcome(casebook.replay(\"alliluyeva\"), \"expulsion_upheld\")", *EXPLANATION]],
+            [
+                re.escape(line)
+                for line in [
+                    '>       assert_outcome(casebook.replay("alliluyeva"), "expulsion_upheld")',
+                    *EXPLANATION,
+                ]
+            ],
             consecutive=True,
         )
         result.stdout.fnmatch_lines(["test_upheld.py:4: AssertionError"])
@@ -99,7 +109,9 @@ class TestFailingRun:
         """Without -vv (and off CI) pytest shows a short case's explanation whole."""
         session.makepyfile(test_upheld=OUTCOME_TEST)
         result = session.runpytest("-p", "no:cacheprovider")
-        result.stdout.fnmatch_lines([*EXPLANATION, "", "test_upheld.py:4: AssertionError"], consecutive=True)
+        result.stdout.fnmatch_lines(
+            [*EXPLANATION, "", "test_upheld.py:4: AssertionError"], consecutive=True
+        )
         assert "truncated" not in result.stdout.str()
 
     def test_long_explanation_truncated_by_pytest(self, session: pytest.Pytester) -> None:
@@ -171,7 +183,11 @@ class TestScenariosOption:
     def copy(self, session: pytest.Pytester, name: str) -> Path:
         target = session.path / name
         shutil.copytree(bundled_scenarios(), target)
-        edit(target / "cases" / "alliluyeva.toml", 'title = "Nadezhda Sergeyevna Alliluyeva"', 'title = "N. S. A."')
+        edit(
+            target / "cases" / "alliluyeva.toml",
+            'title = "Nadezhda Sergeyevna Alliluyeva"',
+            'title = "N. S. A."',
+        )
         return target
 
     LISTS_CASES = """
@@ -183,7 +199,9 @@ class TestScenariosOption:
         """--casework-scenarios DIR, relative to where pytest starts."""
         self.copy(session, "mine")
         session.makepyfile(self.LISTS_CASES)
-        session.runpytest("-p", "no:cacheprovider", "--casework-scenarios", "mine").assert_outcomes(passed=1)
+        session.runpytest("-p", "no:cacheprovider", "--casework-scenarios", "mine").assert_outcomes(
+            passed=1
+        )
 
     def test_ini_option(self, session: pytest.Pytester) -> None:
         """casework_scenarios in the ini file, relative to it; the flag wins over it."""
@@ -191,7 +209,9 @@ class TestScenariosOption:
         session.makeini("[pytest]\ncasework_scenarios = mine\n")
         session.makepyfile(self.LISTS_CASES)
         session.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
-        result = session.runpytest("-p", "no:cacheprovider", f"--casework-scenarios={bundled_scenarios()}")
+        result = session.runpytest(
+            "-p", "no:cacheprovider", f"--casework-scenarios={bundled_scenarios()}"
+        )
         result.assert_outcomes(failed=1)
 
     def test_bad_folder_fails_with_its_problems(self, session: pytest.Pytester) -> None:
@@ -215,6 +235,10 @@ class TestScenariosOption:
         """pytest --help shows casework's group and ini option."""
         result = session.runpytest("--help")
         result.stdout.fnmatch_lines(
-            ["casework case files:", "  --casework-scenarios=DIR", "*casework_scenarios (string):*"],
+            [
+                "casework case files:",
+                "  --casework-scenarios=DIR",
+                "*casework_scenarios (string):*",
+            ],
             consecutive=False,
         )

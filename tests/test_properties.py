@@ -32,12 +32,38 @@ scalars = st.one_of(
     st.text(max_size=12),
     st.integers(-3, 3),
     st.booleans(),
-    st.sampled_from(["lenin", "expel", "1921-12-20", "../1921-12-20", "julian", QUOTE, "lenin-1921-12-20", "inferred"]),
+    st.sampled_from(
+        [
+            "lenin",
+            "expel",
+            "1921-12-20",
+            "../1921-12-20",
+            "julian",
+            QUOTE,
+            "lenin-1921-12-20",
+            "inferred",
+        ]
+    ),
 )
 values = st.one_of(scalars, st.lists(scalars, max_size=3))
 keys = st.sampled_from(
-    ["id", "kind", "date", "calendar", "actors", "recipients", "summary", "source", "quote",
-     "basis", "reasoning", "note", "locator", "date_basis", "bogus"]
+    [
+        "id",
+        "kind",
+        "date",
+        "calendar",
+        "actors",
+        "recipients",
+        "summary",
+        "source",
+        "quote",
+        "basis",
+        "reasoning",
+        "note",
+        "locator",
+        "date_basis",
+        "bogus",
+    ]
 )
 rows = st.dictionaries(keys, values, max_size=10)
 
@@ -58,9 +84,13 @@ def case_text(head: dict[str, object], events: list[dict[str, object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(events=st.lists(rows, max_size=4), title=values)
-def test_random_case_files_never_crash_the_loader(tmp_path: Path, events: list[dict[str, object]], title: object) -> None:
+def test_random_case_files_never_crash_the_loader(
+    tmp_path: Path, events: list[dict[str, object]], title: object
+) -> None:
     """A case file of random keys and values loads, or raises CaseFileError."""
     path = tmp_path / "random.toml"
     path.write_text(case_text({"id": "r", "title": title, "person": "alliluyeva"}, events), "utf-8")
@@ -75,7 +105,9 @@ def test_random_case_files_never_crash_the_loader(tmp_path: Path, events: list[d
         pass
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=200))
 def test_random_bytes_never_crash_the_loader(tmp_path: Path, data: bytes) -> None:
     """Arbitrary bytes as a case file raise CaseFileError (or, rarely, load)."""
@@ -98,7 +130,9 @@ histories = st.lists(st.sampled_from(KINDS), max_size=12)
 @given(kinds=histories)
 def test_random_histories_replay_or_raise_illegal_transition(kinds: list[str]) -> None:
     """Any sequence of kinds replays, or stops with IllegalTransition naming the allowed kinds."""
-    case = attrs.evolve(BOOK.case("alliluyeva"), events=tuple(event(i, k) for i, k in enumerate(kinds)))
+    case = attrs.evolve(
+        BOOK.case("alliluyeva"), events=tuple(event(i, k) for i, k in enumerate(kinds))
+    )
     try:
         history = replay(case, PROCEDURE)
     except IllegalTransition as err:
@@ -113,7 +147,9 @@ def test_random_histories_replay_or_raise_illegal_transition(kinds: list[str]) -
 @given(kinds=histories)
 def test_replay_is_deterministic(kinds: list[str]) -> None:
     """Replaying the same history twice gives equal histories (or the same error)."""
-    case = attrs.evolve(BOOK.case("kasparova-popova"), events=tuple(event(i, k) for i, k in enumerate(kinds)))
+    case = attrs.evolve(
+        BOOK.case("kasparova-popova"), events=tuple(event(i, k) for i, k in enumerate(kinds))
+    )
 
     def run() -> object:
         try:

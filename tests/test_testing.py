@@ -32,7 +32,9 @@ PURGE = casework.load_casebook().procedures["purge-1921"]
 @pytest.fixture(name="plain", scope="module")
 def fixture_plain() -> ModuleType:
     """casework.testing loaded as plain Python, without pytest's assertion rewriting."""
-    spec = importlib.util.spec_from_file_location("casework_testing_plain", casework.testing.__file__)
+    spec = importlib.util.spec_from_file_location(
+        "casework_testing_plain", casework.testing.__file__
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -77,9 +79,20 @@ class TestPassing:
         """Each helper returns None when the history bears it out."""
         kasparova = book.replay("kasparova-popova")
         assert assert_outcome(alliluyeva, "reinstated") is None
-        assert assert_path(kasparova, [
-            "member", "expelled", "appealed", "intercession", "verification_requested", "reinstated",
-        ]) is None
+        assert (
+            assert_path(
+                kasparova,
+                [
+                    "member",
+                    "expelled",
+                    "appealed",
+                    "intercession",
+                    "verification_requested",
+                    "reinstated",
+                ],
+            )
+            is None
+        )
         assert assert_reached_before(kasparova, "appeal", "intercede") is None
         assert assert_reached_before(alliluyeva, "expelled", "reinstated") is None
         assert assert_never(alliluyeva, "appealed") is None
@@ -112,7 +125,9 @@ class TestExplanations:
 
     def test_path(self, plain: ModuleType, alliluyeva: History) -> None:
         """Both paths, and the event where they part."""
-        message = failure("assert_path", plain, alliluyeva, ["member", "expelled", "appealed", "reinstated"])
+        message = failure(
+            "assert_path", plain, alliluyeva, ["member", "expelled", "appealed", "reinstated"]
+        )
         assert message == (
             "path of 'alliluyeva' == the expected path\n"
             "expected: member → expelled → appealed → reinstated\n"
@@ -128,24 +143,28 @@ class TestExplanations:
             "the history goes on past 'expelled':",
             "event 5 'lenin-intercedes' (intercede) moves it to 'intercession'",
         ]
-        shorter = failure("assert_path", plain, alliluyeva, [*alliluyeva.states, "expulsion_annulled"])
+        shorter = failure(
+            "assert_path", plain, alliluyeva, [*alliluyeva.states, "expulsion_annulled"]
+        )
         assert shorter.splitlines()[4] == (
             "the history stops at 'reinstated' after event 7; expected 'expulsion_annulled' next"
         )
 
     def test_reached_before(self, plain: ModuleType, alliluyeva: History) -> None:
         """Which came first, or which never came."""
-        assert failure("assert_reached_before", plain, alliluyeva, "reinstated", "intercession") == (
+        assert failure(
+            "assert_reached_before", plain, alliluyeva, "reinstated", "intercession"
+        ) == (
             "'reinstated' before 'intercession' in 'alliluyeva'\n"
             "they part at event 5: 'intercession' is reached before 'reinstated' (at event 7)\n"
             + timeline(5)
         )
-        assert failure("assert_reached_before", plain, alliluyeva, "appeal", "reinstated").splitlines()[1] == (
-            "'reinstated' is reached at event 7, and 'appeal' never is"
-        )
-        assert failure("assert_reached_before", plain, alliluyeva, "intercede", "uphold").splitlines()[1] == (
-            "'intercede' is reached at event 5, but 'uphold' never is"
-        )
+        assert failure(
+            "assert_reached_before", plain, alliluyeva, "appeal", "reinstated"
+        ).splitlines()[1] == ("'reinstated' is reached at event 7, and 'appeal' never is")
+        assert failure(
+            "assert_reached_before", plain, alliluyeva, "intercede", "uphold"
+        ).splitlines()[1] == ("'intercede' is reached at event 5, but 'uphold' never is")
 
     def test_never(self, plain: ModuleType, alliluyeva: History) -> None:
         """The event that reaches the state."""
@@ -168,7 +187,10 @@ class TestExplanations:
 
     def test_unknown_names_are_errors_not_failures(self, alliluyeva: History) -> None:
         """A typo in a test raises UnknownName, not a failed assertion."""
-        with pytest.raises(UnknownName, match=r"^no outcome 'reinstatd' in procedure 'purge-1921'; expected one of: "):
+        with pytest.raises(
+            UnknownName,
+            match=r"^no outcome 'reinstatd' in procedure 'purge-1921'; expected one of: ",
+        ):
             assert_outcome(alliluyeva, "reinstatd")
         with pytest.raises(UnknownName, match=r"^no state or event kind 'intercesion'"):
             assert_never(alliluyeva, "intercesion")
@@ -187,7 +209,9 @@ class TestExplanations:
                 print(err)
             """
         )
-        run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+        run = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
         assert run.stdout == failure("assert_outcome", plain, alliluyeva, "expulsion_upheld") + "\n"
 
 
@@ -195,8 +219,21 @@ class TestGenerated:
     def test_history_from_kinds(self, purge: Procedure) -> None:
         """Bare kinds replay like a case file; a refused one raises IllegalTransition."""
         history = history_from_kinds(purge, ["expel", "appeal", "uphold", "appeal", "annul"])
-        assert_path(history, ["member", "expelled", "appealed", "expulsion_upheld", "appealed", "expulsion_annulled"])
-        with pytest.raises(IllegalTransition, match=r"^event 'generated-2' \(reinstate\) cannot follow state 'expelled'"):
+        assert_path(
+            history,
+            [
+                "member",
+                "expelled",
+                "appealed",
+                "expulsion_upheld",
+                "appealed",
+                "expulsion_annulled",
+            ],
+        )
+        with pytest.raises(
+            IllegalTransition,
+            match=r"^event 'generated-2' \(reinstate\) cannot follow state 'expelled'",
+        ):
             history_from_kinds(purge, ["expel", "reinstate"])
 
     @pytest.mark.parametrize(**path_cases(PURGE, "expulsion_annulled"))
@@ -212,8 +249,10 @@ class TestGenerated:
         ids = path_cases(purge)["ids"]
         assert len(ids) == len(set(ids)) == 443
         assert ids[:4] == [
-            "expel-appeal-reinstate", "expel-appeal-reinstate_as_candidate",
-            "expel-appeal-uphold", "expel-appeal-annul",
+            "expel-appeal-reinstate",
+            "expel-appeal-reinstate_as_candidate",
+            "expel-appeal-uphold",
+            "expel-appeal-annul",
         ]
 
     @settings(max_examples=60, deadline=None)

@@ -7,12 +7,11 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
-import attrs
 import pytest
 
 from casework import (
-    CaseFileError,
     Casebook,
+    CaseFileError,
     Rule,
     WhatIf,
     hypothetical,
@@ -25,8 +24,11 @@ from .conftest import render
 EXPECTED = Path(__file__).parent / "expected"
 
 UPHOLD = hypothetical(
-    "upheld", "uphold", summary="The Commission confirms the expulsion.",
-    reasoning="It might have kept its decision.", recipients=["alliluyeva"],
+    "upheld",
+    "uphold",
+    summary="The Commission confirms the expulsion.",
+    reasoning="It might have kept its decision.",
+    recipients=["alliluyeva"],
 )
 
 
@@ -62,8 +64,9 @@ class TestBundled:
             ("second-testimonial-kasparova", ("reinstated", "illegal"), 10),
         ],
     )
-    def test_outcome(self, book: Casebook, whatif_id: str, outcomes: tuple[str, str],
-                     parted_after: int | None) -> None:
+    def test_outcome(
+        self, book: Casebook, whatif_id: str, outcomes: tuple[str, str], parted_after: int | None
+    ) -> None:
         """Each bundled what-if ends as the question's answer says, parting where expected."""
         comparison = book.whatif(whatif_id).compare(book)
         assert (comparison.outcomes, comparison.parted_after) == (outcomes, parted_after)
@@ -77,13 +80,20 @@ class TestBundled:
         """A late intercession reopens an upheld expulsion; without one the case stops."""
         late = book.whatif("late-intercession-kasparova").compare(book)
         assert late.counterfactual.states == (
-            "member", "expelled", "appealed", "expulsion_upheld", "intercession",
-            "verification_requested", "reinstated",
+            "member",
+            "expelled",
+            "appealed",
+            "expulsion_upheld",
+            "intercession",
+            "verification_requested",
+            "reinstated",
         )
         alone = book.whatif("no-intercession-alliluyeva").compare(book)
         assert alone.counterfactual.states == ("member", "expelled")
 
-    def test_second_testimonial_is_an_illegal_historical_reinstatement(self, book: Casebook) -> None:
+    def test_second_testimonial_is_an_illegal_historical_reinstatement(
+        self, book: Casebook
+    ) -> None:
         """The finding names the event, the state, the unmet rule and what was allowed."""
         comparison = book.whatif("second-testimonial-alliluyeva").compare(book)
         assert comparison.finding == (
@@ -108,8 +118,11 @@ class TestBundled:
         data = book.whatif("upheld-after-verification-kasparova").compare(book).to_mapping()
         last = data["whatif_history"]["events"][-1]
         assert {k: last[k] for k in ("id", "basis", "quote", "from", "to")} == {
-            "id": "expulsion-confirmed", "basis": "hypothetical", "quote": None,
-            "from": "verification_requested", "to": "expulsion_upheld",
+            "id": "expulsion-confirmed",
+            "basis": "hypothetical",
+            "quote": None,
+            "from": "verification_requested",
+            "to": "expulsion_upheld",
         }
         assert last["reasoning"].startswith("Lenin vouches for her brother, not for her")
 
@@ -119,13 +132,17 @@ class TestEdits:
         """Events after the fork point are dropped; new ones are numbered after it."""
         case, _ = WhatIf("f", base="alliluyeva").fork("lenin-intercedes", UPHOLD).build(book)
         assert [(e.seq, e.id, e.basis) for e in case.events[-3:]] == [
-            (4, "expelled", "stated"), (5, "lenin-intercedes", "stated"), (6, "upheld", "hypothetical"),
+            (4, "expelled", "stated"),
+            (5, "lenin-intercedes", "stated"),
+            (6, "upheld", "hypothetical"),
         ]
         assert case.events[-1].case == "alliluyeva"
 
     def test_remove(self, book: Casebook) -> None:
         """A removed event is gone and the rest renumbered."""
-        case, _ = WhatIf("r", base="alliluyeva").remove("family-known", "father-services").build(book)
+        case, _ = (
+            WhatIf("r", base="alliluyeva").remove("family-known", "father-services").build(book)
+        )
         assert [e.id for e in case.events][:2] == ["july-days-shelter", "expelled"]
         assert case.events[0].seq == 1
 
@@ -141,19 +158,28 @@ class TestEdits:
         comparison = WhatIf("p", base="alliluyeva").replace("reinstated", UPHOLD).compare(book)
         row = comparison.differing[0]
         assert (row.status, row.left.event.id, row.right.event.id, row.right.event.seq) == (
-            "replaced", "reinstated", "upheld", 7,
+            "replaced",
+            "reinstated",
+            "upheld",
+            7,
         )
         assert comparison.outcome == "expulsion_upheld"
 
     def test_redate(self, book: Casebook) -> None:
         """A re-dated event keeps its quote; its date says it is hypothetical and what it was."""
-        whatif = WhatIf("d", base="alliluyeva").redate("lenin-intercedes", "1922-01~", "a month later")
+        whatif = WhatIf("d", base="alliluyeva").redate(
+            "lenin-intercedes", "1922-01~", "a month later"
+        )
         comparison = whatif.compare(book)
         event = comparison.counterfactual.case.event("lenin-intercedes")
         assert (event.date.display(), event.basis, event.quote[:20]) == (
-            "c. Jan 1922", "stated", "I consider it my dut",
+            "c. Jan 1922",
+            "stated",
+            "I consider it my dut",
         )
-        assert event.date_basis == "hypothetical: a month later (in the sources: 20 Dec 1921, 20.00)"
+        assert (
+            event.date_basis == "hypothetical: a month later (in the sources: 20 Dec 1921, 20.00)"
+        )
         assert [(r.status, r.changes) for r in comparison.rows if r.status != "same"] == [
             ("changed", ("date", "date_basis")),
         ]
@@ -177,7 +203,9 @@ class TestEdits:
             "cannot follow state 'expelled'; allowed here: appeal, intercede, request_verification"
         )
         assert [(r.status, r.right_mark) for r in comparison.differing] == [
-            ("inserted", "illegal"), ("changed", "not_reached"), ("changed", "not_reached"),
+            ("inserted", "illegal"),
+            ("changed", "not_reached"),
+            ("changed", "not_reached"),
             ("changed", "not_reached"),
         ]
 
@@ -187,13 +215,21 @@ class TestRules:
         """Reinstatement only from verification_requested: both histories stay legal."""
         for case_id in ("alliluyeva", "kasparova-popova"):
             whatif = WhatIf("v", base=case_id).drop_source(
-                "reinstate", "appealed", "intercession", "hearing_scheduled", "hearing_cancelled",
+                "reinstate",
+                "appealed",
+                "intercession",
+                "hearing_scheduled",
+                "hearing_cancelled",
             )
             assert whatif.compare(book).parted_after is None
 
     def test_drop_source_illegal_at_the_reinstatement(self, book: Casebook) -> None:
         """Without verification_requested as a source, the reinstatement cannot follow it."""
-        comparison = WhatIf("v", base="alliluyeva").drop_source("reinstate", "verification_requested").compare(book)
+        comparison = (
+            WhatIf("v", base="alliluyeva")
+            .drop_source("reinstate", "verification_requested")
+            .compare(book)
+        )
         ill = comparison.counterfactual.illegal
         assert ill is not None
         assert ill.describe() == (
@@ -205,7 +241,10 @@ class TestRules:
         """add_source lets a trigger follow a new state; drop removes the trigger."""
         direct = WhatIf("a", base="alliluyeva").remove("lenin-intercedes", "reexamination-implied")
         assert direct.compare(book).outcome == "illegal"
-        assert direct.rule(Rule("reinstate", add_source=["expelled"])).compare(book).outcome == "reinstated"
+        assert (
+            direct.rule(Rule("reinstate", add_source=["expelled"])).compare(book).outcome
+            == "reinstated"
+        )
         dropped = WhatIf("d", base="alliluyeva").rule(Rule("request_verification", drop=True))
         assert dropped.compare(book).counterfactual.illegal.event.id == "reexamination-implied"
 
@@ -226,7 +265,11 @@ class TestRules:
 class TestFileErrors:
     def test_unknown_base(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """The base line, and every case and what-if id that would do."""
-        path = write(scenarios, "x.toml", HEAD.format(id="x", base="trotsky") + '[[edits]]\nop = "remove"\nevent = "expelled"\n')
+        path = write(
+            scenarios,
+            "x.toml",
+            HEAD.format(id="x", base="trotsky") + '[[edits]]\nop = "remove"\nevent = "expelled"\n',
+        )
         result = cli("check", str(scenarios))
         assert result.code == 1
         assert result.err.startswith(
@@ -236,20 +279,34 @@ class TestFileErrors:
 
     def test_unknown_event(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """An edit naming no event of the base says which ids there are."""
-        path = write(scenarios, "x.toml", HEAD.format(id="x", base="alliluyeva") + """
+        path = write(
+            scenarios,
+            "x.toml",
+            HEAD.format(id="x", base="alliluyeva")
+            + """
             [[edits]]
             op = "remove"
             event = "lenin-writes"
-            """.replace("            ", ""))
+            """.replace("            ", ""),
+        )
         result = cli("check", str(path))
-        assert (result.code, result.err) == (1, (
-            f"{path}:8: unknown event 'lenin-writes' in 'alliluyeva'; expected one of: family-known, "
-            "father-services, july-days-shelter, expelled, lenin-intercedes, reexamination-implied, reinstated\n"
-        ))
+        assert (result.code, result.err) == (
+            1,
+            (
+                f"{path}:8: unknown event 'lenin-writes' in 'alliluyeva'; expected one of: family-known, "
+                "father-services, july-days-shelter, expelled, lenin-intercedes, reexamination-implied, reinstated\n"
+            ),
+        )
 
-    def test_event_dropped_by_an_earlier_fork(self, scenarios: Path, cli: Callable[..., object]) -> None:
+    def test_event_dropped_by_an_earlier_fork(
+        self, scenarios: Path, cli: Callable[..., object]
+    ) -> None:
         """Naming an event an earlier edit removed is not 'unknown'."""
-        path = write(scenarios, "x.toml", HEAD.format(id="x", base="alliluyeva") + """
+        path = write(
+            scenarios,
+            "x.toml",
+            HEAD.format(id="x", base="alliluyeva")
+            + """
 [[edits]]
 op = "fork"
 at = "expelled"
@@ -257,7 +314,8 @@ at = "expelled"
 [[edits]]
 op = "remove"
 event = "reinstated"
-""")
+""",
+        )
         result = cli("check", str(path))
         assert result.err == (
             f"{path}:12: event 'reinstated' is no longer in the history (an earlier edit dropped it); "
@@ -266,7 +324,11 @@ event = "reinstated"
 
     def test_conflicting_edits(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """Two edits on one event: the second is reported, naming the first."""
-        path = write(scenarios, "x.toml", HEAD.format(id="x", base="alliluyeva") + """
+        path = write(
+            scenarios,
+            "x.toml",
+            HEAD.format(id="x", base="alliluyeva")
+            + """
 [[edits]]
 op = "remove"
 event = "lenin-intercedes"
@@ -276,7 +338,8 @@ op = "redate"
 event = "lenin-intercedes"
 date = "1922"
 reasoning = "later"
-""")
+""",
+        )
         result = cli("check", str(path))
         assert result.err == (
             f"{path}:12: edit 2 (redate) names event 'lenin-intercedes', as edit 1 (remove) does; "
@@ -295,9 +358,15 @@ reasoning = "later"
             "2 problems\n"
         )
 
-    def test_inserted_event_must_be_hypothetical(self, scenarios: Path, cli: Callable[..., object]) -> None:
+    def test_inserted_event_must_be_hypothetical(
+        self, scenarios: Path, cli: Callable[..., object]
+    ) -> None:
         """A what-if cannot add a 'stated' event, nor a hypothetical one without reasoning."""
-        path = write(scenarios, "x.toml", HEAD.format(id="x", base="alliluyeva") + """
+        path = write(
+            scenarios,
+            "x.toml",
+            HEAD.format(id="x", base="alliluyeva")
+            + """
 [[edits]]
 op = "insert"
 after = "expelled"
@@ -312,7 +381,8 @@ summary = "She writes."
 id = "letter-2"
 kind = "appeal"
 summary = "She writes again."
-""")
+""",
+        )
         result = cli("check", str(path))
         assert result.err.splitlines() == [
             f"{path}:13: event 'letter': basis 'stated' in a what-if; expected basis = \"hypothetical\" "
@@ -324,12 +394,21 @@ summary = "She writes again."
 
     def test_unknown_op_and_rule_trigger(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """Unknown ops are caught when read, unknown triggers when the rule is applied."""
-        bad_op = write(scenarios, "x.toml", HEAD.format(id="x", base="alliluyeva") + '\n[[edits]]\nop = "undo"\n')
-        bad_rule = write(scenarios, "y.toml", HEAD.format(id="y", base="alliluyeva") + """
+        bad_op = write(
+            scenarios,
+            "x.toml",
+            HEAD.format(id="x", base="alliluyeva") + '\n[[edits]]\nop = "undo"\n',
+        )
+        bad_rule = write(
+            scenarios,
+            "y.toml",
+            HEAD.format(id="y", base="alliluyeva")
+            + """
 [[rules]]
 trigger = "pardon"
 requires = { intercede = 1 }
-""")
+""",
+        )
         result = cli("check", str(scenarios))
         assert result.err.splitlines() == [
             f"{bad_op}:7: edit 1: unknown op 'undo'; expected one of: fork, remove, insert, replace, redate",
@@ -341,17 +420,26 @@ requires = { intercede = 1 }
 
     def test_load_casebook_raises(self, scenarios: Path) -> None:
         """The library raises CaseFileError with the problem and its line."""
-        write(scenarios, "x.toml", HEAD.format(id="x", base="alliluyeva") + '[[edits]]\nop = "remove"\nevent = "nope"\n')
+        write(
+            scenarios,
+            "x.toml",
+            HEAD.format(id="x", base="alliluyeva") + '[[edits]]\nop = "remove"\nevent = "nope"\n',
+        )
         with pytest.raises(CaseFileError) as err:
             load_casebook(scenarios)
-        assert [(p.line, p.what) for p in err.value.problems] == [(7, "unknown event 'nope' in 'alliluyeva'")]
+        assert [(p.line, p.what) for p in err.value.problems] == [
+            (7, "unknown event 'nope' in 'alliluyeva'")
+        ]
 
 
 class TestCommand:
     def test_exact_text_at_80_columns(self, book: Casebook) -> None:
         """The whole comparison matches the reviewed text exactly."""
         expected = (EXPECTED / "whatif-late-intercession-kasparova-80.txt").read_text("utf-8")
-        assert render(WhatIfView(book.whatif("late-intercession-kasparova").compare(book), book)) == expected
+        assert (
+            render(WhatIfView(book.whatif("late-intercession-kasparova").compare(book), book))
+            == expected
+        )
 
     def test_illegal_step_side_by_side(self, cli: Callable[..., object]) -> None:
         """The illegal reinstatement is shown beside the historical one, with the unmet rule."""
@@ -378,17 +466,24 @@ class TestCommand:
         """--json: both outcomes, where they part, the rows, both histories."""
         data = json.loads(cli("whatif", "no-intercession-alliluyeva", "--json").out)
         assert (data["base"], data["outcomes"], data["parted_after"]) == (
-            "alliluyeva", {"history": "reinstated", "whatif": "pending"}, 4,
+            "alliluyeva",
+            {"history": "reinstated", "whatif": "pending"},
+            4,
         )
         assert data["edits"] == [{"op": "fork", "at": "expelled", "events": []}]
         assert [r["status"] for r in data["rows"]] == ["same"] * 4 + ["removed"] * 3
         assert data["whatif_history"]["states"] == ["member", "expelled"]
 
-    def test_a_file_outside_the_scenarios_folder(self, tmp_path: Path, cli: Callable[..., object]) -> None:
+    def test_a_file_outside_the_scenarios_folder(
+        self, tmp_path: Path, cli: Callable[..., object]
+    ) -> None:
         """A what-if file anywhere is checked against the bundled cases and what-ifs."""
         path = tmp_path / "mine.toml"
-        path.write_text(HEAD.format(id="mine", base="no-intercession-kasparova")
-                        + '[[edits]]\nop = "remove"\nevent = "writes-to-lenin"\n', encoding="utf-8")
+        path.write_text(
+            HEAD.format(id="mine", base="no-intercession-kasparova")
+            + '[[edits]]\nop = "remove"\nevent = "writes-to-lenin"\n',
+            encoding="utf-8",
+        )
         result = cli("whatif", str(path), "--json")
         assert result.code == 0
         assert json.loads(result.out)["outcomes"] == {"history": "pending", "whatif": "pending"}
@@ -397,7 +492,9 @@ class TestCommand:
         """An id that is no what-if lists the known ones; exit 1."""
         result = cli("whatif", "trotsky")
         assert result.code == 1
-        assert result.err.startswith("casework: no what-if 'trotsky'; expected one of: late-intercession-kasparova, ")
+        assert result.err.startswith(
+            "casework: no what-if 'trotsky'; expected one of: late-intercession-kasparova, "
+        )
 
     def test_list_shows_whatifs_under_their_base(self, cli: Callable[..., object]) -> None:
         """Each case, then its what-ifs; a what-if on a what-if one step further in."""
@@ -433,5 +530,7 @@ class TestCommand:
         """A single bundled what-if file passes check."""
         from casework import bundled_scenarios
 
-        result = cli("check", str(bundled_scenarios() / "whatif" / "no-intercession-upheld-kasparova.toml"))
+        result = cli(
+            "check", str(bundled_scenarios() / "whatif" / "no-intercession-upheld-kasparova.toml")
+        )
         assert (result.code, result.out) == (0, "ok: 1 file checked, no problems\n")
