@@ -7,16 +7,17 @@ types, each with its line.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypedDict
 
 import attrs
 
 from casework._toml import TomlFile
 from casework.errors import CaseFileError, Problem
 
-__all__ = ["Field", "check_table", "is_id", "table_rows"]
+__all__ = ["Field", "Where", "check_table", "is_id", "table_rows"]
 
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", list: "a list"}
 
@@ -25,14 +26,21 @@ _TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", li
 class Field:
     """One key of a table: its type, whether it is required, and list item type."""
 
-    type: type
+    type: builtins.type
     required: bool = False
-    items: type | None = None
+    items: builtins.type | None = None
 
     def describe(self) -> str:
         if self.type is list and self.items is str:
             return "a list of strings"
         return _TYPE_NAMES.get(self.type, self.type.__name__)
+
+
+class Where(TypedDict):
+    """Where a row is in its file: the keywords of ``toml.problem(..., **where)``."""
+
+    table: str
+    index: int | None
 
 
 def is_id(value: object) -> bool:
@@ -58,7 +66,7 @@ def check_table(
     if not isinstance(row, Mapping):
         return [toml.problem(f"{label} is not a table", "expected a TOML table", table=table)]
     problems: list[Problem] = []
-    where: dict[str, Any] = {"table": table, "index": index}
+    where: Where = {"table": table, "index": index}
     for key in row:
         if key not in schema:
             problems.append(
@@ -121,7 +129,7 @@ def table_rows(
     schema: Mapping[str, Field],
     noun: str,
     problems: list[Problem],
-) -> Iterator[tuple[Mapping[str, Any], dict[str, Any]]]:
+) -> Iterator[tuple[Mapping[str, Any], Where]]:
     """Yield ``(row, where)`` for each well-formed ``[[name]]`` table.
 
     Rows with problems are not yielded; their problems go to ``problems``.
@@ -133,7 +141,7 @@ def table_rows(
             toml.problem(f"{name} is not an array of tables", f"expected [[{name}]]")
         )
     for i, row in enumerate(rows):
-        where: dict[str, Any] = {"table": name, "index": i}
+        where: Where = {"table": name, "index": i}
         has_id = isinstance(row, Mapping) and isinstance(row.get("id"), str)
         label = f"{noun} {row['id']!r}" if has_id else f"{noun} {i + 1}"
         found = check_table(toml, row, schema, label=label, **where)

@@ -411,9 +411,9 @@ def import_file(
             else:
                 checked = checker.check(row)
                 if len(checked) == 2:
-                    problem = Problem(place, 0, *checked)  # type: ignore[misc]
+                    problem = Problem(place, 0, *checked)
                 else:
-                    values, procedure, title = checked  # type: ignore[misc]
+                    values, procedure, title = checked
                     problem, new_case, new_event = _store(
                         con, place, values, procedure, title, case_info, row.keys()
                     )

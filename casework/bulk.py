@@ -43,7 +43,9 @@ class Failure(NamedTuple):
     same ``state``, ``allowed`` and ``unmet`` as :class:`~casework.IllegalTransition`.
     """
 
-    index: int
+    # The field shadows tuple.index, as NamedTuple fields may; mypy takes that
+    # for an incompatible override of the method (a public name: kept).
+    index: int  # type: ignore[assignment]
     kind: str
     state: str
     allowed: tuple[str, ...]

@@ -102,14 +102,14 @@ def _context(root: Path, problems: list[Problem]) -> Context | None:
         procedures[proc.id] = proc
     people: dict[str, Person] = {}
     documents: dict[str, Document] = {}
-    for reader, name, target in (
-        (read_people, "people.toml", people),
-        (read_documents, "documents.toml", documents),
-    ):
-        try:
-            target.update(reader(root / name))  # type: ignore[operator]
-        except CaseFileError as err:
-            problems.extend(err.problems)
+    try:
+        people.update(read_people(root / "people.toml"))
+    except CaseFileError as err:
+        problems.extend(err.problems)
+    try:
+        documents.update(read_documents(root / "documents.toml"))
+    except CaseFileError as err:
+        problems.extend(err.problems)
     if not problems:
         problems.extend(check_relations(people, documents))  # their quotes, like events'
     if problems:
@@ -232,10 +232,10 @@ def check_paths(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
     scenarios folder it lies in (or the bundled one when it lies in none); a
     file in a ``whatif/`` folder is checked as a what-if.
     """
-    paths = [Path(p) for p in paths] or [bundled_scenarios()]
+    targets = [Path(p) for p in paths] or [bundled_scenarios()]
     problems: list[Problem] = []
     checked = 0
-    for path in paths:
+    for path in targets:
         if path.is_dir():
             book, found = _load(path)
             problems += found

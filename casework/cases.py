@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from casework._schema import Field, check_table, is_id
+from casework._schema import Field, Where, check_table, is_id
 from casework._toml import TomlFile
 from casework.dates import HistDate
 from casework.errors import CaseFileError, Problem
@@ -111,7 +111,7 @@ def check_event_row(
     problems = check_table(toml, row, EVENT_SCHEMA, table=table, index=index, label=label)
     if problems:
         return problems
-    where: dict[str, Any] = {"table": table, "index": index}
+    where: Where = {"table": table, "index": index}
 
     def add(what: str, expected: str, key: str | None = None) -> None:
         problems.append(toml.problem(f"{label}: {what}", expected, key=key, **where))

@@ -58,7 +58,7 @@ def _parser() -> _Parser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    scen = argparse.ArgumentParser(add_help=False)
+    scen = _Parser(add_help=False)
     scen.add_argument(
         "--scenarios", metavar="DIR", help="scenarios folder (default: the bundled cases)"
     )

@@ -13,7 +13,8 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from transitions.extensions.diagrams import GraphMachine
+from transitions.extensions.diagrams import GraphMachine, TransitionGraphSupport
+from transitions.extensions.diagrams_mermaid import DigraphMock
 
 from casework.procedure import PENDING, Procedure
 from casework.replay import History
@@ -53,6 +54,7 @@ class _DiagramMachine(GraphMachine):
         """Give the transitions of (trigger, source) a label; the diagram is redrawn."""
         for (trigger, source), label in labels.items():
             for transition in self.events[trigger].transitions[source]:
+                assert isinstance(transition, TransitionGraphSupport)
                 transition.label = label
         self._needs_update = True  # transitions rebuilds its markup, and so the diagram
 
@@ -67,7 +69,7 @@ def _styles(end_outcome: str | None) -> dict[str, Any]:
 
 
 def _css(text: str) -> dict[str, str]:
-    return dict(item.split(":", 1) for item in text.split(","))  # type: ignore[misc]
+    return dict(item.split(":", 1) for item in text.split(","))
 
 
 class _Cursor:
@@ -150,7 +152,9 @@ def diagram(
         for state in history.states:
             graph.set_node_style(state, "previous")
         graph.set_node_style(history.state, "active")
-    lines = [line.rstrip() for line in graph.get_graph().source.splitlines()]
+    drawn = graph.get_graph()
+    assert isinstance(drawn, DigraphMock)  # the mermaid engine's graph: its text is .source
+    lines = [line.rstrip() for line in drawn.source.splitlines()]
     # transitions' flat mermaid graph leaves final states unmarked: Mermaid's [*].
     lines += [f"  {s.name} --> [*]" for s in procedure.states if s.final]
     if history is not None:

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from casework._schema import Field, check_table, is_id, table_rows
+from casework._schema import Field, Where, check_table, is_id, table_rows
 from casework._toml import TomlFile
 from casework.errors import CaseFileError, Problem
 from casework.events import BASES, Citation, Origin
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
 
     from casework.sources import Document
 
@@ -46,6 +46,14 @@ _RELATION_SCHEMA = {
 }
 
 
+def _tuple_of_str(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _tuple_of_relations(items: Iterable[Relation]) -> tuple[Relation, ...]:
+    return tuple(items)
+
+
 @attrs.frozen(kw_only=True)
 class Relation:
     """A tie between two people or bodies, as a source states it (a factoid):
@@ -71,10 +79,10 @@ class Person:
     kind: PersonKind = "person"
     full_name: str = ""
     level: str = ""
-    members: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    members: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     description: str = ""
     #: The relations in which this person is ``person`` (``[[relations]]`` in people.toml).
-    relations: tuple[Relation, ...] = attrs.field(default=(), converter=tuple)
+    relations: tuple[Relation, ...] = attrs.field(default=(), converter=_tuple_of_relations)
 
 
 def read_people(path: Path) -> dict[str, Person]:
@@ -156,7 +164,7 @@ def _read_relations(
         return []
     out: list[Relation] = []
     for i, row in enumerate(rows):
-        where = {"table": "relations", "index": i}
+        where: Where = {"table": "relations", "index": i}
         found = check_table(toml, row, _RELATION_SCHEMA, label=f"relation {i + 1}", **where)
         if not found:
             for key in ("person", "of"):

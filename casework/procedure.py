@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from transitions import Machine, State
 
 from casework._toml import TomlFile
 from casework.errors import CaseFileError, IllegalTransition, Problem
+
+if TYPE_CHECKING:
+    from casework._schema import Where
 
 __all__ = ["PENDING", "Procedure", "Runner", "StateDef", "TransitionDef"]
 
@@ -291,7 +294,7 @@ class _ProcedureReader:
         out: list[StateDef] = []
         seen: set[str] = set()
         for i, row in enumerate(rows):
-            where = {"table": "states", "index": i}
+            where: Where = {"table": "states", "index": i}
             name = row.get("name") if isinstance(row, Mapping) else None
             if not isinstance(name, str) or not name.isidentifier():
                 self.add(
@@ -331,7 +334,7 @@ class _ProcedureReader:
         allowed = ", ".join(sorted(names))
         out: list[TransitionDef] = []
         for i, row in enumerate(rows):
-            where = {"table": "transitions", "index": i}
+            where: Where = {"table": "transitions", "index": i}
             if not isinstance(row, Mapping):
                 self.add("transition is not a table", **where)
                 continue

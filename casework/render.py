@@ -359,12 +359,12 @@ class PathsView:
         reachable = reachable_states(proc)
         yield Text("")
         yield plain(f"Reachable: {len(reachable)} of {len(proc.states)} states")
-        for label, names in (
+        for label, states in (
             ("Unreachable", unreachable_states(proc)),
             ("Dead ends", dead_ends(proc)),
             ("Traps", traps(proc)),
         ):
-            yield Hanging(Text(f"{label}: "), plain(", ".join(names) or "none"))
+            yield Hanging(Text(f"{label}: "), plain(", ".join(states) or "none"))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield from self._listing() if self.to else self._summary()

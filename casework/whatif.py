@@ -69,6 +69,20 @@ ILLEGAL = "illegal"
 WHATIF_DIR = "whatif"
 
 
+def _tuple_of_events(items: Iterable[Event]) -> tuple[Event, ...]:
+    return tuple(items)
+
+
+def _tuple_of_str(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(items)
+
+
+def _sorted_requires(
+    counts: Mapping[str, int] | Iterable[tuple[str, int]],
+) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted(dict(counts).items()))
+
+
 class _EditProblem(Exception):
     """An edit cannot be applied: what is wrong and what was expected."""
 
@@ -149,7 +163,7 @@ class Fork:
     """Keep the history up to and including event ``at``, then continue with ``events``."""
 
     at: str
-    events: tuple[Event, ...] = attrs.field(default=(), converter=tuple)
+    events: tuple[Event, ...] = attrs.field(default=(), converter=_tuple_of_events)
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
     op = "fork"
 
@@ -206,7 +220,7 @@ class Remove:
 class Insert:
     """Insert hypothetical events just ``before`` or just ``after`` an event (one of the two)."""
 
-    events: tuple[Event, ...] = attrs.field(converter=tuple)
+    events: tuple[Event, ...] = attrs.field(converter=_tuple_of_events)
     before: str | None = None
     after: str | None = None
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
@@ -308,6 +322,10 @@ class Redate:
 Edit = Fork | Remove | Insert | Replace | Redate
 
 
+def _tuple_of_edits(items: Iterable[Edit]) -> tuple[Edit, ...]:
+    return tuple(items)
+
+
 # -- procedure rules -------------------------------------------------------------
 
 
@@ -321,11 +339,9 @@ class Rule:
     """
 
     trigger: str
-    requires: tuple[tuple[str, int], ...] = attrs.field(
-        default=(), converter=lambda v: tuple(sorted(dict(v).items()))
-    )
-    drop_source: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    add_source: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    requires: tuple[tuple[str, int], ...] = attrs.field(default=(), converter=_sorted_requires)
+    drop_source: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    add_source: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
     drop: bool = False
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -413,6 +429,10 @@ class Rule:
 # -- the what-if -----------------------------------------------------------------
 
 
+def _tuple_of_rules(items: Iterable[Rule]) -> tuple[Rule, ...]:
+    return tuple(items)
+
+
 @attrs.frozen
 class WhatIf:
     """A counterfactual: a base (case or what-if id), edits to its events, rule changes.
@@ -424,8 +444,8 @@ class WhatIf:
     base: str = attrs.field(kw_only=True)
     title: str = attrs.field(default="", kw_only=True)
     description: str = attrs.field(default="", kw_only=True)
-    edits: tuple[Edit, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
-    rules: tuple[Rule, ...] = attrs.field(default=(), converter=tuple, kw_only=True)
+    edits: tuple[Edit, ...] = attrs.field(default=(), converter=_tuple_of_edits, kw_only=True)
+    rules: tuple[Rule, ...] = attrs.field(default=(), converter=_tuple_of_rules, kw_only=True)
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
     # -- building ----------------------------------------------------------
@@ -684,9 +704,10 @@ class Row:
 
     ``status`` is same, changed (same id), replaced (another event in its
     place), removed or inserted. ``left``/``right`` are the steps (None
-    when the event is not on that side); ``left_mark``/``right_mark`` say whether the event was replayed,
-    is the illegal one, or was not reached after it (its step then has the
-    state it was stuck in, before and after). ``changes`` names what differs.
+    when the event is not on that side); ``left_mark``/``right_mark`` say
+    whether the event was replayed, is the illegal one, or was not reached
+    after it (its step then has the state it was stuck in, before and after).
+    ``changes`` names what differs.
     """
 
     status: Status
