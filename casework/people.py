@@ -141,9 +141,14 @@ def read_people(path: Path) -> dict[str, Person]:
                         key="members",
                     )
                 )
-    relations = _read_relations(toml, people, problems)
+    relations, unchecked = _read_relations(toml, people, problems)
     if problems:
-        raise CaseFileError(problems)
+        # check_relations is not reached: check every citation here, so that one
+        # run reports each relation's quote with its other problems
+        documents = _documents_beside(path)
+        if documents is not None:
+            problems += _citation_problems([*relations, *unchecked], documents)
+        raise CaseFileError(sorted(problems, key=lambda p: (p.path, p.line)))
     for pid, person in people.items():
         mine = tuple(r for r in relations if r.person == pid)
         if mine:
@@ -153,7 +158,9 @@ def read_people(path: Path) -> dict[str, Person]:
 
 def _read_relations(
     toml: TomlFile, people: dict[str, Person], problems: list[Problem]
-) -> list[Relation]:
+) -> tuple[list[Relation], list[Relation]]:
+    """(the relations read, the relations with problems whose citation can
+    still be checked); every problem found is added to ``problems``."""
     rows = toml.data.get("relations", [])
     if not isinstance(rows, list):
         problems.append(
@@ -161,86 +168,111 @@ def _read_relations(
                 "relations is not an array of tables", "expected [[relations]]", table="relations"
             )
         )
-        return []
+        return [], []
     out: list[Relation] = []
+    unchecked: list[Relation] = []
     for i, row in enumerate(rows):
         where: Where = {"table": "relations", "index": i}
         found = check_table(toml, row, _RELATION_SCHEMA, label=f"relation {i + 1}", **where)
-        if not found:
-            for key in ("person", "of"):
-                if row[key] not in people:
-                    found.append(
-                        toml.problem(
-                            f"relation {i + 1}: {key} {row[key]!r} is not in people.toml",
-                            "expected the id of a person or body defined there",
-                            key=key,
-                            **where,
-                        )
-                    )
-            basis = row.get("basis", "stated")
-            if basis not in BASES[:2]:
-                found.append(
-                    toml.problem(
-                        f"relation {i + 1}: basis {basis!r} is not known",
-                        "expected stated or inferred",
-                        key="basis",
-                        **where,
-                    )
-                )
-            elif (basis == "inferred") != bool(row.get("reasoning", "").strip()):
-                found.append(
-                    toml.problem(
-                        f"relation {i + 1}: reasoning goes with "
-                        'basis = "inferred" and only with it',
-                        "expected both or neither",
-                        key="reasoning" if "reasoning" in row else "basis",
-                        **where,
-                    )
-                )
-        problems += found
-        if found:
+        if not isinstance(row, dict):
+            problems += found
             continue
-        out.append(
-            Relation(
-                person=row["person"],
-                relation=row["relation"],
-                of=row["of"],
-                citation=Citation(row["source"], row.get("locator", ""), row["quote"]),
-                basis=row.get("basis", "stated"),
-                reasoning=row.get("reasoning", ""),
-                origin=Origin(toml.problem("").path, toml.key_line("quote", "relations", i)),
+        # each key is checked on its own: one run reports every problem of a relation
+        for key in ("person", "of"):
+            value = row.get(key)
+            if isinstance(value, str) and value.strip() and value not in people:
+                found.append(
+                    toml.problem(
+                        f"relation {i + 1}: {key} {value!r} is not in people.toml",
+                        "expected the id of a person or body defined there",
+                        key=key,
+                        **where,
+                    )
+                )
+        basis = row.get("basis", "stated")
+        reasoning = row.get("reasoning", "")
+        if not isinstance(basis, str) or not isinstance(reasoning, str):
+            pass  # reported by check_table
+        elif basis not in BASES[:2]:
+            found.append(
+                toml.problem(
+                    f"relation {i + 1}: basis {basis!r} is not known",
+                    "expected stated or inferred",
+                    key="basis",
+                    **where,
+                )
             )
+        elif (basis == "inferred") != bool(reasoning.strip()):
+            found.append(
+                toml.problem(
+                    f'relation {i + 1}: reasoning goes with basis = "inferred" and only with it',
+                    "expected both or neither",
+                    key="reasoning" if "reasoning" in row else "basis",
+                    **where,
+                )
+            )
+        problems += found
+        source, quote, locator = row.get("source"), row.get("quote"), row.get("locator", "")
+        if not (isinstance(source, str) and isinstance(quote, str) and isinstance(locator, str)):
+            continue
+        relation = Relation(
+            person=str(row.get("person", "")),
+            relation=str(row.get("relation", "")),
+            of=str(row.get("of", "")),
+            citation=Citation(source, locator, quote),
+            basis=basis if isinstance(basis, str) else "stated",
+            reasoning=reasoning if isinstance(reasoning, str) else "",
+            origin=Origin(toml.problem("").path, toml.key_line("quote", "relations", i)),
         )
-    return out
+        # a relation with problems is not kept, but its citation is still checked
+        (unchecked if found else out).append(relation)
+    return out, unchecked
+
+
+def _citation_problems(
+    relations: Iterable[Relation], documents: Mapping[str, Document]
+) -> list[Problem]:
+    """Each relation's source is a known document and its quote occurs in it verbatim."""
+    from casework.cases import quote_problem  # cases imports this module
+
+    problems: list[Problem] = []
+    for rel in relations:
+        path, line = (rel.origin.path, rel.origin.line) if rel.origin else ("people.toml", 0)
+        doc = documents.get(rel.citation.document)
+        if doc is None:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"relation source {rel.citation.document!r} is not in documents.toml",
+                    "expected one of: " + ", ".join(documents),
+                )
+            )
+        elif not doc.contains(rel.citation.quote):
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    quote_problem(doc, rel.citation.quote),
+                    "expected the exact words of the source",
+                )
+            )
+    return problems
+
+
+def _documents_beside(path: Path) -> dict[str, Document] | None:
+    """The documents of the scenarios folder of ``path``; None when they cannot
+    be read (their own problems are reported when the folder is loaded)."""
+    from casework.sources import read_documents
+
+    try:
+        return read_documents(path.parent / "documents.toml")
+    except (CaseFileError, OSError):
+        return None
 
 
 def check_relations(
     people: Mapping[str, Person], documents: Mapping[str, Document]
 ) -> list[Problem]:
     """Every relation's source is a known document and its quote occurs in it verbatim."""
-    from casework.cases import quote_problem  # cases imports this module
-
-    problems: list[Problem] = []
-    for person in people.values():
-        for rel in person.relations:
-            path, line = (rel.origin.path, rel.origin.line) if rel.origin else ("people.toml", 0)
-            doc = documents.get(rel.citation.document)
-            if doc is None:
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        f"relation source {rel.citation.document!r} is not in documents.toml",
-                        "expected one of: " + ", ".join(documents),
-                    )
-                )
-            elif not doc.contains(rel.citation.quote):
-                problems.append(
-                    Problem(
-                        path,
-                        line,
-                        quote_problem(doc, rel.citation.quote),
-                        "expected the exact words of the source",
-                    )
-                )
-    return problems
+    return _citation_problems((r for p in people.values() for r in p.relations), documents)

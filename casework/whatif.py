@@ -319,7 +319,30 @@ class Redate:
         return {"op": self.op, "event": self.event, "date": self.date.edtf}
 
 
-Edit = Fork | Remove | Insert | Replace | Redate
+@attrs.frozen
+class _Unread:
+    """An edit a what-if file could not build (its problems are the what-if's
+    ``pending``): it keeps the edit's place and the events it names, so that
+    conflicts are still found, and is never applied."""
+
+    op: str
+    names: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
+
+    def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
+        """The events unchanged: an unread edit does nothing."""
+        return list(events)
+
+    def describe(self) -> str:
+        """One line for the terminal."""
+        return f"{self.op} (not read: see its problems)"
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {"op": self.op, "unread": True}
+
+
+Edit = Fork | Remove | Insert | Replace | Redate | _Unread
 
 
 def _tuple_of_edits(items: Iterable[Edit]) -> tuple[Edit, ...]:
@@ -429,6 +452,10 @@ class Rule:
 # -- the what-if -----------------------------------------------------------------
 
 
+def _tuple_of_problems(items: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(items)
+
+
 def _tuple_of_rules(items: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(items)
 
@@ -447,6 +474,11 @@ class WhatIf:
     edits: tuple[Edit, ...] = attrs.field(default=(), converter=_tuple_of_edits, kw_only=True)
     rules: tuple[Rule, ...] = attrs.field(default=(), converter=_tuple_of_rules, kw_only=True)
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    #: Problems found when its file was read (edits and rules it could not
+    #: build); :meth:`apply` reports them with the others.
+    pending: tuple[Problem, ...] = attrs.field(
+        default=(), converter=_tuple_of_problems, eq=False, repr=False, kw_only=True
+    )
 
     # -- building ----------------------------------------------------------
 
@@ -505,49 +537,64 @@ class WhatIf:
         path, line = self._where(origin)
         return Problem(path, line, what, expected)
 
-    def conflicts(self) -> list[Problem]:
-        """Two edits that name the same event: each pair, at the later edit."""
-        problems = []
+    def _conflicts(self) -> list[tuple[int, Problem]]:
+        """(edit index, problem) for each edit naming an event an earlier edit names."""
+        out = []
         first: dict[str, tuple[int, Edit]] = {}
         for n, edit in enumerate(self.edits, start=1):
             for name in edit.names:
                 if name in first:
                     m, other = first[name]
-                    problems.append(
-                        self.problem(
-                            edit.origin,
-                            f"edit {n} ({edit.op}) names event {name!r}, "
-                            f"as edit {m} ({other.op}) does",
-                            "expected one edit per event",
+                    out.append(
+                        (
+                            n - 1,
+                            self.problem(
+                                edit.origin,
+                                f"edit {n} ({edit.op}) names event {name!r}, "
+                                f"as edit {m} ({other.op}) does",
+                                "expected one edit per event",
+                            ),
                         )
                     )
                 else:
                     first[name] = (n, edit)
-        return problems
+        return out
+
+    def conflicts(self) -> list[Problem]:
+        """Two edits that name the same event: each pair, at the later edit."""
+        return [p for _i, p in self._conflicts()]
+
+    def own_problems(self) -> list[Problem]:
+        """The problems found without the base: those found when the file was
+        read and the conflicts, in line order."""
+        return _in_line_order([*self.pending, *self.conflicts()])
 
     def apply(self, case: Case, procedure: Procedure) -> tuple[Case, Procedure]:
         """The edited case and the scenario's procedure; ``case`` is not changed.
 
-        Raises CaseFileError naming the edit (file and line) that cannot be applied.
+        Raises CaseFileError naming every edit and rule (file and line) that
+        cannot be applied, with the conflicts and the problems found when the
+        file was read, in line order.
         """
-        problems = self.conflicts()
-        if problems:
-            raise CaseFileError(problems)
+        conflicts = self._conflicts()
+        problems = [*self.pending, *(p for _i, p in conflicts)]
+        skip = {i for i, _p in conflicts}
         events = list(case.events)
         base_ids = frozenset(e.id for e in events)
-        for edit in self.edits:
+        for i, edit in enumerate(self.edits):
+            if i in skip or isinstance(edit, _Unread):
+                continue  # reported already
             try:
                 events = edit.apply(events, base_ids, self.base)
             except _EditProblem as err:
                 problems.append(self.problem(edit.origin, err.what, err.expected))
-                break
         for rule in self.rules:
             try:
                 procedure = rule.apply(procedure)
             except _EditProblem as err:
                 problems.append(self.problem(rule.origin, err.what, err.expected))
         if problems:
-            raise CaseFileError(problems)
+            raise CaseFileError(_in_line_order(problems))
         renumbered = tuple(
             attrs.evolve(ev, case=case.id, seq=n) for n, ev in enumerate(events, start=1)
         )
@@ -574,6 +621,11 @@ class WhatIf:
             "edits": [e.to_mapping() for e in self.edits],
             "rules": [r.to_mapping() for r in self.rules],
         }
+
+
+def _in_line_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems sorted by file, then line (stable: one line keeps its order)."""
+    return sorted(problems, key=lambda p: (p.path, p.line))
 
 
 def _chain(
@@ -869,6 +921,37 @@ class Comparison:
             return f"the outcome is unchanged: {after}"
         return f"the outcome changes from {before} to {after}"
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What a reader should know besides the finding: each event this
+        what-if re-dates before an earlier event or after a later one (by New
+        Style bounds, so only when the order is certain). Events are replayed
+        in the case file's order, never by date."""
+        events = self.counterfactual.case.events
+        redated = {e.event for e in self.whatif.edits if isinstance(e, Redate)}
+        out: list[str] = []
+
+        def note(ev: Event, where: str, other: Event) -> str:
+            return (
+                f"event {ev.seq} ({ev.id}) is now dated {ev.date.display()}, {where} event "
+                f"{other.seq} ({other.id}, {other.date.display()}); "
+                "events stay in the case file's order"
+            )
+
+        for i, ev in enumerate(events):
+            if ev.id not in redated:
+                continue
+            lower, upper = ev.date.lower, ev.date.upper
+            if lower is not None:
+                later = [o for o in events[i + 1 :] if o.date.upper and o.date.upper < lower]
+                if later:
+                    out.append(note(ev, "after", later[0]))
+            if upper is not None:
+                earlier = [o for o in events[:i] if o.date.lower and o.date.lower > upper]
+                if earlier:
+                    out.append(note(ev, "before", earlier[-1]))
+        return tuple(out)
+
     def to_mapping(self) -> dict[str, Any]:
         """The JSON form printed by ``casework whatif --json``."""
         return {
@@ -882,6 +965,7 @@ class Comparison:
             "outcomes": {"history": self.outcomes[0], "whatif": self.outcomes[1]},
             "parted_after": self.parted_after,
             "finding": self.finding,
+            "notes": list(self.notes),
             "rows": [r.to_mapping() for r in self.rows],
             "history": self.base.to_mapping(),
             "whatif_history": self.counterfactual.to_mapping(),
@@ -942,14 +1026,17 @@ class _Reader:
 
     def read(self) -> WhatIf:
         data = self.toml.data
-        head = data.get("whatif")
+        head: Any = data.get("whatif")
         if head is None:
-            raise CaseFileError(
+            self.problems.append(
                 self.toml.problem("missing [whatif] table", "expected id, base and title")
             )
-        self.problems += check_table(
-            self.toml, head, _HEAD_SCHEMA, table="whatif", label="[whatif]"
-        )
+        else:
+            self.problems += check_table(
+                self.toml, head, _HEAD_SCHEMA, table="whatif", label="[whatif]"
+            )
+        head_ok = not self.problems
+        head = head if head_ok else {}
         for key in data:
             if key not in ("whatif", "edits", "rules"):
                 self.problems.append(
@@ -959,9 +1046,7 @@ class _Reader:
                         table=key,
                     )
                 )
-        if self.problems:
-            raise CaseFileError(self.problems)
-        if not is_id(head["id"]):
+        if head_ok and not is_id(head["id"]):
             self.problems.append(
                 self.toml.problem(
                     f"what-if id {head['id']!r} is not valid",
@@ -980,8 +1065,11 @@ class _Reader:
                     table="whatif",
                 )
             )
-        if self.problems:
-            raise CaseFileError(self.problems)
+        if not head_ok:  # no what-if to resolve: report what can be found without one
+            unnamed = WhatIf("", base="", edits=edits, origin=Origin(self.path, 0))
+            raise CaseFileError(_in_line_order([*self.problems, *unnamed.conflicts()]))
+        # Every other problem is reported with those found when the what-if is
+        # resolved against its base (conflicts, unknown events and triggers).
         return WhatIf(
             head["id"],
             base=head["base"],
@@ -990,6 +1078,7 @@ class _Reader:
             edits=edits,
             rules=rules,
             origin=self.origin("whatif", None, "base"),
+            pending=self.problems,
         )
 
     def _edits(self, rows: Any) -> list[Edit]:
@@ -1000,135 +1089,161 @@ class _Reader:
             return []
         out: list[Edit] = []
         for i, row in enumerate(rows):
-            label = f"edit {i + 1}"
-            events_here = (
-                len(row.get("events", []))
-                if isinstance(row, Mapping) and isinstance(row.get("events"), list)
-                else 0
-            )
-            first_event = self.event_tables
-            self.event_tables += events_here
-            found = check_table(self.toml, row, _EDIT_SCHEMA, table="edits", index=i, label=label)
-            if found:
-                self.problems += found
+            before = len(self.problems)
+            edit = self._edit(i, row)
+            if edit is not None and len(self.problems) == before:
+                out.append(edit)
                 continue
-            op = row["op"]
-            if op not in _OP_KEYS:
+            mapping = row if isinstance(row, Mapping) else {}
+            op = mapping.get("op")
+            keys = [
+                k for k in ("at", "event", "before", "after") if isinstance(mapping.get(k), str)
+            ]
+            out.append(
+                _Unread(
+                    op if isinstance(op, str) else "?",
+                    [mapping[k] for k in keys],
+                    origin=self.origin("edits", i, keys[0] if keys else "op"),
+                )
+            )
+        return out
+
+    def _edit(self, i: int, row: Any) -> Edit | None:
+        """One [[edits]] table as an edit; None (and its problems) when it cannot be built."""
+        label = f"edit {i + 1}"
+        events_here = (
+            len(row.get("events", []))
+            if isinstance(row, Mapping) and isinstance(row.get("events"), list)
+            else 0
+        )
+        first_event = self.event_tables
+        self.event_tables += events_here
+        found = check_table(self.toml, row, _EDIT_SCHEMA, table="edits", index=i, label=label)
+        if found:
+            self.problems += found
+            if events_here:
+                self._events(row["events"], first_event, label)
+            return None
+        op = row["op"]
+        if op not in _OP_KEYS:
+            self.problems.append(
+                self.toml.problem(
+                    f"{label}: unknown op {op!r}",
+                    "expected one of: " + ", ".join(_OP_KEYS),
+                    table="edits",
+                    index=i,
+                    key="op",
+                )
+            )
+            return None
+        required, optional = _OP_KEYS[op]
+        bad = False
+        for key in row:
+            if key != "op" and key not in required + optional:
                 self.problems.append(
                     self.toml.problem(
-                        f"{label}: unknown op {op!r}",
-                        "expected one of: " + ", ".join(_OP_KEYS),
+                        f"{label}: {op} takes no {key!r}",
+                        "expected " + ", ".join(required + optional),
                         table="edits",
                         index=i,
-                        key="op",
+                        key=key,
                     )
                 )
-                continue
-            required, optional = _OP_KEYS[op]
-            bad = False
-            for key in row:
-                if key != "op" and key not in required + optional:
-                    self.problems.append(
-                        self.toml.problem(
-                            f"{label}: {op} takes no {key!r}",
-                            "expected " + ", ".join(required + optional),
-                            table="edits",
-                            index=i,
-                            key=key,
-                        )
-                    )
-                    bad = True
-            for key in required:
-                if key not in row:
-                    self.problems.append(
-                        self.toml.problem(
-                            f"{label}: {op} needs {key!r}",
-                            "expected " + ", ".join(required),
-                            table="edits",
-                            index=i,
-                        )
-                    )
-                    bad = True
-            if op == "insert" and ("before" in row) == ("after" in row):
+                bad = True
+        for key in required:
+            if key not in row:
                 self.problems.append(
                     self.toml.problem(
-                        f"{label}: insert needs exactly one of 'before' and 'after'",
-                        "expected before = an event id, or after = an event id",
+                        f"{label}: {op} needs {key!r}",
+                        "expected " + ", ".join(required),
                         table="edits",
                         index=i,
                     )
                 )
                 bad = True
-            events = self._events(row.get("events", []), first_event, label)
-            if events is None or bad:
-                continue
-            if op in ("insert", "replace") and not events:
-                self.problems.append(
-                    self.toml.problem(
-                        f"{label}: {op} has no events",
-                        "expected at least one [[edits.events]] table",
-                        table="edits",
-                        index=i,
-                    )
+        if op == "insert" and ("before" in row) == ("after" in row):
+            self.problems.append(
+                self.toml.problem(
+                    f"{label}: insert needs exactly one of 'before' and 'after'",
+                    "expected before = an event id, or after = an event id",
+                    table="edits",
+                    index=i,
                 )
-                continue
-            if op == "replace" and len(events) != 1:
-                self.problems.append(
-                    self.toml.problem(
-                        f"{label}: replace has {len(events)} events",
-                        "expected exactly one [[edits.events]] table",
-                        table="edits",
-                        index=i,
-                    )
-                )
-                continue
-            name_key = {"fork": "at", "insert": "before" if "before" in row else "after"}.get(
-                op, "event"
             )
-            origin = self.origin("edits", i, name_key)
-            if op == "fork":
-                out.append(Fork(row["at"], events, origin=origin))
-            elif op == "remove":
-                out.append(Remove(row["event"], origin=origin))
-            elif op == "insert":
-                out.append(
-                    Insert(events, before=row.get("before"), after=row.get("after"), origin=origin)
+            bad = True
+        if op == "redate":
+            return self._redate(i, row, label, bad)
+        events = self._events(row.get("events", []), first_event, label)
+        if events is None or bad:
+            return None
+        if op in ("insert", "replace") and not events:
+            self.problems.append(
+                self.toml.problem(
+                    f"{label}: {op} has no events",
+                    "expected at least one [[edits.events]] table",
+                    table="edits",
+                    index=i,
                 )
-            elif op == "replace":
-                out.append(Replace(row["event"], events[0], origin=origin))
-            else:
-                calendar = row.get("calendar", "gregorian")
-                if calendar not in CALENDARS:
-                    self.problems.append(
-                        self.toml.problem(
-                            f"{label}: calendar {calendar!r} is not known",
-                            "expected gregorian or julian",
-                            table="edits",
-                            index=i,
-                            key="calendar",
-                        )
-                    )
-                    continue
-                try:
-                    date = HistDate.parse(row["date"], calendar)
-                except ValueError as err:
-                    self.problems.append(
-                        self.toml.problem(f"{label}: {err}", "", table="edits", index=i, key="date")
-                    )
-                    continue
-                if not row["reasoning"].strip():
-                    self.problems.append(
-                        self.toml.problem(
-                            f"{label}: reasoning is empty",
-                            "expected why the date might have been different",
-                            table="edits",
-                            index=i,
-                            key="reasoning",
-                        )
-                    )
-                    continue
-                out.append(Redate(row["event"], date, row["reasoning"], origin=origin))
-        return out
+            )
+            return None
+        if op == "replace" and len(events) != 1:
+            self.problems.append(
+                self.toml.problem(
+                    f"{label}: replace has {len(events)} events",
+                    "expected exactly one [[edits.events]] table",
+                    table="edits",
+                    index=i,
+                )
+            )
+            return None
+        name_key = {"fork": "at", "insert": "before" if "before" in row else "after"}.get(
+            op, "event"
+        )
+        origin = self.origin("edits", i, name_key)
+        if op == "fork":
+            return Fork(row["at"], events, origin=origin)
+        if op == "remove":
+            return Remove(row["event"], origin=origin)
+        if op == "insert":
+            return Insert(events, before=row.get("before"), after=row.get("after"), origin=origin)
+        return Replace(row["event"], events[0], origin=origin)
+
+    def _redate(self, i: int, row: Mapping[str, Any], label: str, bad: bool) -> Redate | None:
+        """A redate edit; its calendar, date and reasoning are each checked."""
+        calendar = row.get("calendar", "gregorian")
+        if calendar not in CALENDARS:
+            self.problems.append(
+                self.toml.problem(
+                    f"{label}: calendar {calendar!r} is not known",
+                    "expected gregorian or julian",
+                    table="edits",
+                    index=i,
+                    key="calendar",
+                )
+            )
+            bad = True
+        date: HistDate | None = None
+        if "date" in row and calendar in CALENDARS:
+            try:
+                date = HistDate.parse(row["date"], calendar)
+            except ValueError as err:
+                self.problems.append(
+                    self.toml.problem(f"{label}: {err}", "", table="edits", index=i, key="date")
+                )
+        if "reasoning" in row and not row["reasoning"].strip():
+            self.problems.append(
+                self.toml.problem(
+                    f"{label}: reasoning is empty",
+                    "expected why the date might have been different",
+                    table="edits",
+                    index=i,
+                    key="reasoning",
+                )
+            )
+            bad = True
+        if bad or date is None:
+            return None
+        return Redate(row["event"], date, row["reasoning"], origin=self.origin("edits", i, "event"))
 
     def _events(self, rows: list[Any], first: int, edit_label: str) -> list[Event] | None:
         procedure = self.ctx.procedure_for(None)
@@ -1219,6 +1334,10 @@ class _Reader:
                 )
             if found:
                 self.problems += found
+                trigger = row.get("trigger") if isinstance(row, Mapping) else None
+                if isinstance(trigger, str) and trigger.strip():
+                    # changes nothing, but its trigger is still checked against the base
+                    out.append(Rule(trigger, origin=self.origin("rules", i, "trigger")))
                 continue
             out.append(
                 Rule(
@@ -1234,8 +1353,10 @@ class _Reader:
 
 
 def read_whatif(path: Path, ctx: Context) -> WhatIf:
-    """Read and check one what-if file (its base and edits are checked by
-    :func:`resolve_whatifs`, which needs the cases)."""
+    """Read one what-if file. Raises CaseFileError when its ``[whatif]`` table
+    cannot be read; any other problem found is kept in the what-if's
+    ``pending`` and reported by :func:`resolve_whatifs` (and by
+    :meth:`WhatIf.apply`) with those of its base, edits and rules, in line order."""
     return _Reader(TomlFile.read(path), ctx).read()
 
 
@@ -1275,8 +1396,10 @@ def resolve_whatifs(
         try:
             chain = _chain(w, cases, by_id)
         except CaseFileError as err:
+            found = w.own_problems()
             if not (cases_incomplete and "unknown base" in err.problems[0].what):
-                problems.extend(err.problems)
+                found += err.problems
+            problems.extend(_in_line_order(found))
             continue
         case = cases[chain[-1].base]
         procedure = procedures[case.procedure]
@@ -1288,13 +1411,12 @@ def resolve_whatifs(
                 if link is w:
                     problems.extend(err.problems)
                 else:
-                    problems.append(
-                        w.problem(
-                            w.origin,
-                            f"base what-if {w.base!r} has problems",
-                            "expected a base that applies (see its own problems)",
-                        )
+                    base_problem = w.problem(
+                        w.origin,
+                        f"base what-if {w.base!r} has problems",
+                        "expected a base that applies (see its own problems)",
                     )
+                    problems.extend(_in_line_order([base_problem, *w.own_problems()]))
                 failed = True
                 break
         if not failed:
