@@ -142,7 +142,17 @@ def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connectio
         raise CaseworkError(
             f"{display_path(p)}: no such archive; expected a file made by casework import"
         )
-    con = sqlite3.connect(p, isolation_level=None)  # transactions are explicit
+    if create and not p.parent.is_dir():
+        raise CaseworkError(
+            f"{display_path(p)}: folder {display_path(p.parent)} does not exist; "
+            "expected an archive path in an existing folder"
+        )
+    try:
+        con = sqlite3.connect(p, isolation_level=None)  # transactions are explicit
+    except sqlite3.Error as err:
+        raise CaseworkError(
+            f"{display_path(p)}: cannot open the archive ({err}); expected a writable file"
+        ) from None
     try:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         empty = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,11 @@ class Context:
         return self.procedures.get(name or "")
 
 
+def _char_name(char: str) -> str:
+    """'RIGHT SINGLE QUOTATION MARK', or 'U+0007' for a character with no name."""
+    return unicodedata.name(char, f"U+{ord(char):04X}")
+
+
 def quote_problem(doc: Document, quote: str) -> str:
     """Explain how far a quote matches its document, to help find the typo."""
     lo, hi = 0, len(quote)
@@ -90,10 +96,17 @@ def quote_problem(doc: Document, quote: str) -> str:
             hi = mid - 1
     if lo < 8:
         return f"quote not found in document {doc.id!r} ({doc.file})"
-    return (
+    at = doc.text.find(quote[:lo]) + lo
+    ours, theirs = quote[lo : lo + 20], doc.text[at : at + 20].split("\n")[0]
+    text = (
         f"quote not found in document {doc.id!r} ({doc.file}): it matches up to "
-        f"{quote[max(0, lo - 30) : lo]!r} and then differs at {quote[lo : lo + 20]!r}"
+        f"{quote[max(0, lo - 30) : lo]!r} and then reads {ours!r} where the source has "
+        f"{theirs!r}"
     )
+    if ours and theirs and ours[0] != theirs[0] and not (ours[0] + theirs[0]).isascii():
+        # Typographic look-alikes (’ and ', – and -) are the usual cause: name them.
+        text += f" ({_char_name(ours[0])} vs {_char_name(theirs[0])})"
+    return text
 
 
 def check_event_row(

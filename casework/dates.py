@@ -94,15 +94,15 @@ def _fmt_edtf(text: str) -> str:
         open_end = end in ("", "..")
         if open_start and open_end:
             return "date unknown"
-        # EDTF bounds are inclusive; "before 20 Dec 1921" is the historian's phrase
-        # for a day, but for a month or a year the bound is its last (first) day.
+        # EDTF bounds are inclusive: "../1921-12-20" allows 20 Dec itself, and
+        # "../1917" all of 1917, so the words say so.
         if open_start:
             m = _SIMPLE.match(end)
-            word = "before" if m is None or m["d"] else "by the end of"
+            word = "on or before" if m is None or m["d"] else "by the end of"
             return f"{word} {_fmt_single(end) or end}"
         if open_end:
             m = _SIMPLE.match(start)
-            word = "after" if m is None or m["d"] else "from the start of"
+            word = "on or after" if m is None or m["d"] else "from the start of"
             return f"{word} {_fmt_single(start) or start}"
         a, b = _SIMPLE.match(start), _SIMPLE.match(end)
         if a and b and a["d"] and b["d"] and not (a["q"] or b["q"] or a["hh"] or b["hh"]):
@@ -249,16 +249,16 @@ class HistDate:
         if lo and hi:
             return _fmt_span(lo, hi)
         if hi:
-            return f"before {_fmt_day(hi, 3)}"
+            return f"on or before {_fmt_day(hi, 3)}"
         if lo:
-            return f"after {_fmt_day(lo, 3)}"
+            return f"on or after {_fmt_day(lo, 3)}"
         return "date unknown"
 
     def display(self) -> str:
         """The date as a historian writes it, both styles for Old Style dates."""
         written = _fmt_edtf(self.edtf)
         if self.calendar == "julian" and self.is_known:
-            ns = self.new_style().removeprefix("before ").removeprefix("after ")
+            ns = self.new_style().removeprefix("on or before ").removeprefix("on or after ")
             return f"{written} O.S. ({ns} N.S.)"
         return written
 

@@ -89,9 +89,7 @@ class Dossier:
     def heading(self) -> Block:
         """The case's title, id and summary."""
         case = self.history.case
-        lines = [
-            Text.assemble(plain(case.title, "case.title"), " ", plain(f"({case.id})", "case.id"))
-        ]
+        lines = [Text.assemble(plain(case.title, "case.title"), " · ", plain(case.id, "case.id"))]
         if case.summary:
             lines.append(plain(case.summary, "case.summary"))
         if self.whatif:

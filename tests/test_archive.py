@@ -229,6 +229,18 @@ class TestBadRows:
             f"casework: {other}: cannot import a .xlsx file; expected a .csv or .jsonl file\n",
         )
 
+    def test_archive_in_a_missing_folder(self, cli: Cli, tmp_path: Path) -> None:
+        """An archive path whose folder does not exist is one line, exit 1, nothing made."""
+        source = write_csv(tmp_path / "cases.csv", [["x-1", "1", "e1", "expel", ""]])
+        db = tmp_path / "nowhere" / "a.sqlite"
+        result = cli("import", str(source), "--db", str(db), width=200)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {db}: folder {db.parent} does not exist; "
+            "expected an archive path in an existing folder\n",
+        )
+        assert not db.parent.exists()
+
 
 def big_csv(path: Path, cases: int) -> Path:
     rows = [["case_id", "seq", "event_id", "kind", "date"]]

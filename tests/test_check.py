@@ -32,9 +32,10 @@ class TestProblems:
         assert result.code == 1
         assert result.err.splitlines() == [
             f"{alliluyeva(scenarios)}:100: event 'reinstated': quote not found in document "
-            "'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): "
-            "it matches up to 'Nadezhda Alliluyeva was re' and then differs at "
-            "'stored to the Party.'; expected the exact words of the source"
+            "'cw45-editors' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): "
+            "it matches up to 'Nadezhda Alliluyeva was re' and then reads "
+            "'stored to the Party.' where the source has 'instated in the Part'; "
+            "expected the exact words of the source"
         ]
 
     def test_illegal_transition(self, scenarios: Path, cli: Callable[..., object]) -> None:
@@ -119,3 +120,18 @@ class TestProblems:
         cli("check", str(scenarios))
         after = {p: p.read_bytes() for p in scenarios.rglob("*") if p.is_file()}
         assert before == after
+
+    def test_typographic_look_alike_is_named(
+        self, scenarios: Path, cli: Callable[..., object]
+    ) -> None:
+        """A straight apostrophe where the source has a curly one says which characters differ."""
+        case = scenarios / "cases" / "kasparova-popova.toml"
+        edit(case, "Kasparova’s expulsion", "Kasparova's expulsion")
+        result = cli("check", str(scenarios))
+        assert result.err == (
+            f"{case}:118: event 'verification-requested': quote not found in document "
+            "'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): it matches "
+            "up to ' the case of Comrade Kasparova' and then reads \"'s expulsion from th\" where "
+            "the source has '’s expulsion from th' (APOSTROPHE vs RIGHT SINGLE QUOTATION MARK); "
+            "expected the exact words of the source\n"
+        )

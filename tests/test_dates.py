@@ -17,8 +17,8 @@ class TestDisplay:
             ("1921-12-20", "gregorian", "20 Dec 1921"),
             ("1921-12-20T20:00:00", "gregorian", "20 Dec 1921, 20.00"),
             ("1921-12", "gregorian", "Dec 1921"),
-            ("../1921-12-20", "gregorian", "before 20 Dec 1921"),
-            ("1921-12-20/..", "gregorian", "after 20 Dec 1921"),
+            ("../1921-12-20", "gregorian", "on or before 20 Dec 1921"),
+            ("1921-12-20/..", "gregorian", "on or after 20 Dec 1921"),
             ("1921-08-15/1921-12-20", "gregorian", "15 Aug – 20 Dec 1921"),
             ("1917-07~", "gregorian", "c. Jul 1917"),
             ("1921-12-20?", "gregorian", "20 Dec 1921?"),
@@ -29,7 +29,7 @@ class TestDisplay:
             ("1917-07-03/1917-07-05", "julian", "3–5 Jul 1917 O.S. (16–18 Jul 1917 N.S.)"),
             ("1917-10-25", "julian", "25 Oct 1917 O.S. (7 Nov 1917 N.S.)"),
             ("1917-07", "julian", "Jul 1917 O.S. (14 Jul – 13 Aug 1917 N.S.)"),
-            ("../1917-10-25", "julian", "before 25 Oct 1917 O.S. (7 Nov 1917 N.S.)"),
+            ("../1917-10-25", "julian", "on or before 25 Oct 1917 O.S. (7 Nov 1917 N.S.)"),
         ],
     )
     def test_as_a_historian_writes_it(self, edtf: str, calendar: str, shown: str) -> None:

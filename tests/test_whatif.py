@@ -447,7 +447,7 @@ class TestCommand:
         assert result.code == 0
         assert (
             "History (alliluyeva)                    What if\n"
-            "  7 after 20 Dec 1921                     7 after 20 Dec 1921\n"
+            "  7 on or after 20 Dec 1921               7 on or after 20 Dec 1921\n"
             "    reinstated (reinstate)                  reinstated (reinstate)\n"
             "    verification_requested → reinstated     illegal here: cannot follow\n"
             "                                            verification_requested (requires 2\n"
@@ -512,8 +512,8 @@ class TestCommand:
             "    Without Lenin's intercession, where would\n"
             "    Kasparova's case stand?\n"
             "    ↳ no-intercession-upheld-kasparova                     8  expulsion_upheld\n"
-            "      What if Kasparova's appeal had been rejected,\n"
-            "      without Lenin's intercession?\n"
+            "      What if, without Lenin's intercession, her\n"
+            "      expulsion had been upheld?\n"
         ) in out
 
     def test_list_json(self, cli: Callable[..., object]) -> None:
