@@ -45,22 +45,38 @@ def add_parsers(sub: Any, scen: argparse.ArgumentParser) -> None:
         "--json", action="store_true", help="print the summary as JSON (every illegal history)"
     )
     p.add_argument(
-        "--top", type=int, default=10, metavar="N", help="how many paths to show (default 10)"
+        "--top", type=_count, default=10, metavar="N", help="how many paths to show (default 10)"
     )
     p.add_argument(
         "--illegal",
-        type=int,
+        type=_count,
         default=20,
         metavar="N",
         help="how many illegal histories to show (default 20; --json shows all)",
     )
 
 
-def _procedures(args: argparse.Namespace) -> Mapping[str, Procedure]:
-    # Only the procedures are needed, but loading the folder checks it whole.
+def _count(value: str) -> int:
+    """A number of things to show: a whole number, 0 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a whole number; expected e.g. 10"
+        ) from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is negative; expected 0 or more")
+    return number
+
+
+def _procedures(args: argparse.Namespace, err: Console) -> Mapping[str, Procedure]:
+    # Only the procedures are needed: a case or what-if file with problems is a warning.
     from casework.casebook import load_casebook
 
-    return load_casebook(args.scenarios or bundled_scenarios()).procedures
+    book = load_casebook(args.scenarios or bundled_scenarios(), strict=False)
+    for p in book.problems:
+        err.print(plain(f"warning: {p}"), soft_wrap=True)
+    return book.procedures
 
 
 @contextmanager
@@ -83,7 +99,7 @@ def _progress(err: Console, what: str) -> Iterator[Any]:
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run ``import`` or ``stats``; return the exit code."""
-    procedures = _procedures(args)
+    procedures = _procedures(args, err)
     if args.command == "import":
         try:
             with _progress(err, "importing") as update:

@@ -7,9 +7,17 @@ from pathlib import Path
 
 import attrs
 
+from casework._toml import TomlFile
 from casework.cases import Case, Context, read_case
 from casework.dates import HistDate
-from casework.errors import CaseFileError, IllegalTransition, Problem, UnknownCase, UnknownName
+from casework.errors import (
+    CaseFileError,
+    IllegalTransition,
+    Problem,
+    UnknownCase,
+    UnknownName,
+    display_path,
+)
 from casework.paths import procedure_problems
 from casework.people import Person, check_relations, read_people
 from casework.procedure import Procedure
@@ -20,6 +28,11 @@ from casework.whatif import WHATIF_DIR, WhatIf, read_whatif, resolve_whatifs
 __all__ = ["Casebook", "bundled_scenarios", "check_paths", "load_casebook"]
 
 PROCEDURE_FILE = "procedure.toml"
+#: The files of a scenarios folder that every case shares (beside procedures/*.toml).
+SHARED_FILES = (PROCEDURE_FILE, "people.toml", "documents.toml")
+_FOLDER_EXPECTED = (
+    "expected a scenarios folder with procedure.toml, people.toml, documents.toml and cases/"
+)
 
 
 def bundled_scenarios() -> Path:
@@ -35,7 +48,12 @@ def bundled_scenarios() -> Path:
 
 @attrs.frozen
 class Casebook:
-    """Everything in one scenarios folder, checked; immutable."""
+    """Everything in one scenarios folder, checked; immutable.
+
+    Loaded with ``strict=False``, ``problems`` lists what is wrong with the case
+    and what-if files that did not load, and ``broken`` maps the id of each
+    (its file's name when the id cannot be read) to its file's problems.
+    """
 
     root: Path
     procedures: Mapping[str, Procedure]
@@ -43,19 +61,27 @@ class Casebook:
     documents: Mapping[str, Document]
     cases: Mapping[str, Case]
     whatifs: Mapping[str, WhatIf] = attrs.field(factory=dict)
+    problems: tuple[Problem, ...] = ()
+    broken: Mapping[str, tuple[Problem, ...]] = attrs.field(factory=dict)
 
     def case(self, case_id: str) -> Case:
-        """The case with this id; UnknownCase lists the known ones."""
+        """The case with this id; UnknownCase lists the known ones, and
+        CaseFileError gives the problems of a case file that did not load."""
         try:
             return self.cases[case_id]
         except KeyError:
+            if case_id in self.broken:
+                raise CaseFileError(list(self.broken[case_id])) from None
             raise UnknownCase(case_id, sorted(self.cases)) from None
 
     def whatif(self, whatif_id: str) -> WhatIf:
-        """The what-if with this id; UnknownName lists the known ones."""
+        """The what-if with this id; UnknownName lists the known ones, and
+        CaseFileError gives the problems of a what-if that did not load."""
         try:
             return self.whatifs[whatif_id]
         except KeyError:
+            if whatif_id in self.broken:
+                raise CaseFileError(list(self.broken[whatif_id])) from None
             raise UnknownName("what-if", whatif_id, sorted(self.whatifs)) from None
 
     def procedure_of(self, case: Case) -> Procedure:
@@ -121,29 +147,69 @@ def _case_files(root: Path) -> list[Path]:
     return sorted((root / "cases").glob("*.toml"))
 
 
-def _read_cases(files: Iterable[Path], ctx: Context, problems: list[Problem]) -> dict[str, Case]:
+def _ids_of(file: Path, table: str) -> list[str]:
+    """The names a file that did not load may be asked for: its id, when it can be
+    read, and its file name."""
+    names = []
+    try:
+        head = TomlFile.read(file).data.get(table)
+    except CaseFileError:
+        head = None
+    if isinstance(head, Mapping) and isinstance(head.get("id"), str) and head["id"]:
+        names.append(head["id"])
+    if file.stem not in names:
+        names.append(file.stem)
+    return names
+
+
+def _mark_broken(
+    broken: dict[str, tuple[Problem, ...]] | None, names: Iterable[str], found: Iterable[Problem]
+) -> None:
+    if broken is None:
+        return
+    for name in dict.fromkeys(names):  # an id and a file name may be the same
+        broken[name] = (*broken.get(name, ()), *found)
+
+
+def _id_line(file: Path) -> int:
+    """The line of ``id =`` in the [case] table of a file that has been read once."""
+    try:
+        return TomlFile.read(file).key_line("id", "case")
+    except CaseFileError:  # pragma: no cover - the file was read a moment ago
+        return 0
+
+
+def _read_cases(
+    files: Iterable[Path],
+    ctx: Context,
+    problems: list[Problem],
+    broken: dict[str, tuple[Problem, ...]] | None = None,
+) -> dict[str, Case]:
     cases: dict[str, Case] = {}
     for file in files:
         try:
             case = read_case(file, ctx)
         except CaseFileError as err:
             problems.extend(err.problems)
+            _mark_broken(broken, _ids_of(file, "case"), err.problems)
             continue
         if case.id in cases:
-            problems.append(
-                Problem.at(
-                    file,
-                    0,
-                    f"case id {case.id!r} is also used by {cases[case.id].origin}",
-                    "expected unique case ids",
-                )
+            duplicate = Problem.at(
+                file,
+                _id_line(file),
+                f"case id {case.id!r} is also used by {display_path(cases[case.id].origin)}",
+                "expected unique case ids",
             )
+            problems.append(duplicate)
+            _mark_broken(broken, [file.stem], [duplicate])
             continue
         try:
             replay(case, ctx.procedures[case.procedure])
         except IllegalTransition as err:
             origin = err.event.origin  # type: ignore[attr-defined]
-            problems.append(Problem(origin.path, origin.line, err.describe()))
+            illegal = Problem(origin.path, origin.line, err.describe())
+            problems.append(illegal)
+            _mark_broken(broken, [case.id, file.stem], [illegal])
             continue
         cases[case.id] = case
     return cases
@@ -154,7 +220,11 @@ def _whatif_files(root: Path) -> list[Path]:
 
 
 def _read_whatifs(
-    files: Iterable[Path], ctx: Context, cases: Mapping[str, Case], problems: list[Problem]
+    files: Iterable[Path],
+    ctx: Context,
+    cases: Mapping[str, Case],
+    problems: list[Problem],
+    broken: dict[str, tuple[Problem, ...]] | None = None,
 ) -> dict[str, WhatIf]:
     """What-if files read, then resolved together (a base may be another what-if)."""
     incomplete = bool(problems)  # a case file failed: its what-ifs' bases are missing
@@ -164,7 +234,44 @@ def _read_whatifs(
             read.append(read_whatif(file, ctx))
         except CaseFileError as err:
             problems.extend(err.problems)
-    return resolve_whatifs(read, cases, ctx.procedures, problems, cases_incomplete=incomplete)
+            _mark_broken(broken, _ids_of(file, "whatif"), err.problems)
+    found: list[Problem] = []
+    good = resolve_whatifs(read, cases, ctx.procedures, found, cases_incomplete=incomplete)
+    problems += found
+    if broken is not None:
+        _mark_unresolved(read, good, found, broken)
+    return good
+
+
+def _mark_unresolved(
+    read: list[WhatIf],
+    good: Mapping[str, WhatIf],
+    found: list[Problem],
+    broken: dict[str, tuple[Problem, ...]],
+) -> None:
+    """Each what-if that did not resolve, with its own problems, or else (its base
+    did not load) with its base's."""
+    waiting = []
+    for w in read:
+        if w.id in good:
+            continue
+        path = w.origin.path if w.origin else ""
+        own = [p for p in found if p.path == path]
+        names = [w.id, Path(path).stem] if path else [w.id]
+        if own:
+            _mark_broken(broken, names, own)
+        else:
+            waiting.append((w, names))
+    while waiting:  # a chain of bases: resolve from the broken end
+        later = []
+        for w, names in waiting:
+            if w.base in broken:
+                _mark_broken(broken, names, broken[w.base])
+            else:
+                later.append((w, names))
+        if len(later) == len(waiting):
+            break
+        waiting = later
 
 
 def _check_whatif_file(path: Path, root: Path, problems: list[Problem]) -> None:
@@ -181,39 +288,50 @@ def _check_whatif_file(path: Path, root: Path, problems: list[Problem]) -> None:
 
 
 def _load(root: Path) -> tuple[Casebook | None, list[Problem]]:
+    """The casebook of a folder (None when its procedures, people or documents
+    have problems) and every problem found."""
     problems: list[Problem] = []
+    if root.is_file():
+        return None, [Problem.at(root, 0, "is a file, not a folder", _FOLDER_EXPECTED)]
     if not (root / PROCEDURE_FILE).is_file():
         what = "no such folder" if not root.exists() else f"no {PROCEDURE_FILE} here"
-        return None, [
-            Problem.at(
-                root,
-                0,
-                what,
-                "expected a scenarios folder with procedure.toml, people.toml, "
-                "documents.toml and cases/",
-            )
-        ]
+        return None, [Problem.at(root, 0, what, _FOLDER_EXPECTED)]
     ctx = _context(root, problems)
     if ctx is None:
         return None, problems
-    cases = _read_cases(_case_files(root), ctx, problems)
-    whatifs = _read_whatifs(_whatif_files(root), ctx, cases, problems)
-    book = Casebook(root, ctx.procedures, ctx.people, ctx.documents, cases, whatifs)
+    broken: dict[str, tuple[Problem, ...]] = {}
+    cases = _read_cases(_case_files(root), ctx, problems, broken)
+    whatifs = _read_whatifs(_whatif_files(root), ctx, cases, problems, broken)
+    book = Casebook(
+        root,
+        ctx.procedures,
+        ctx.people,
+        ctx.documents,
+        cases,
+        whatifs,
+        problems=tuple(problems),
+        broken={k: v for k, v in broken.items() if k not in cases and k not in whatifs},
+    )
     return book, problems
 
 
-def load_casebook(path: str | Path | None = None) -> Casebook:
+def load_casebook(path: str | Path | None = None, *, strict: bool = True) -> Casebook:
     """Load and check a scenarios folder (the bundled one when ``path`` is None).
 
-    Raises CaseFileError listing every problem found.
+    Raises CaseFileError listing every problem found. With ``strict=False``
+    only problems in the procedures, people or documents raise: the case and
+    what-if files that load are kept, and the problems of the others are in
+    the casebook's ``problems`` (and, by id, in ``broken``).
 
     >>> book = load_casebook()
     >>> sorted(book.cases)
     ['alliluyeva', 'kasparova-popova']
+    >>> load_casebook(strict=False).problems
+    ()
     """
     root = Path(path) if path is not None else bundled_scenarios()
     book, problems = _load(root)
-    if problems or book is None:
+    if book is None or (problems and strict):
         raise CaseFileError(problems)
     return book
 
@@ -225,41 +343,130 @@ def _scenarios_root(file: Path) -> Path | None:
     return None
 
 
+def _shared_root(file: Path) -> Path | None:
+    """The scenarios folder of a procedure, people or documents file (or of a
+    file in procedures/), or None when the file is not one of those."""
+    if file.name in SHARED_FILES and (file.parent / PROCEDURE_FILE).is_file():
+        return file.parent
+    if file.parent.name == "procedures" and (file.parent.parent / PROCEDURE_FILE).is_file():
+        return file.parent.parent
+    return None
+
+
+def _is_whatif(file: Path) -> bool:
+    """A file in a whatif/ folder, or one with a [whatif] table."""
+    if file.parent.name == WHATIF_DIR:
+        return True
+    try:
+        data = TomlFile.read(file).data
+    except CaseFileError:
+        return False  # read again as a case file, which reports why
+    return "whatif" in data and "case" not in data
+
+
+def _check_case_file(path: Path, problems: list[Problem]) -> None:
+    """One case file, against the scenarios folder it lies in (the bundled one when
+    it lies in none); in a cases/ folder, its id must differ from those of the
+    files before it, as when the folder is checked whole."""
+    found_root = _scenarios_root(path)
+    root = found_root or bundled_scenarios()
+    ctx_problems: list[Problem] = []
+    ctx = _context(root, ctx_problems)
+    problems += ctx_problems
+    if ctx is None:
+        return
+    mine = path.resolve()
+    siblings = [f.resolve() for f in _case_files(root)] if found_root else []
+    if mine not in siblings:
+        _read_cases([path], ctx, problems)
+        return
+    found: list[Problem] = []
+    _read_cases(_case_files(root), ctx, found)  # in the order the folder's check reads them
+    here = Problem.at(path, 0, "").path
+    problems += [p for p in found if p.path == here]
+
+
 def check_paths(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
     """Check scenarios folders, case files and what-if files; return (problems, files checked).
 
     A folder is checked whole; a single case file is checked against the
     scenarios folder it lies in (or the bundled one when it lies in none); a
-    file in a ``whatif/`` folder is checked as a what-if.
+    file in a ``whatif/`` folder, or with a ``[whatif]`` table, is checked as a
+    what-if; procedure.toml, people.toml, documents.toml and procedures/*.toml
+    check their scenarios folder; a subfolder of a scenarios folder (cases/,
+    whatif/) checks each of its .toml files.
     """
     targets = [Path(p) for p in paths] or [bundled_scenarios()]
     problems: list[Problem] = []
     checked = 0
+    folders: set[Path] = set()
+
+    def check_folder(path: Path) -> None:
+        nonlocal checked
+        if path.resolve() in folders:
+            return
+        folders.add(path.resolve())
+        book, found = _load(path)
+        problems.extend(found)
+        for proc in book.procedures.values() if book else ():
+            problems.extend(procedure_problems(proc))  # unreachable states, traps
+        checked += 3 + len(list(path.glob("procedures/*.toml"))) + len(_case_files(path))
+        checked += len(_whatif_files(path))
+
+    def check_file(path: Path) -> None:
+        nonlocal checked
+        if path.suffix != ".toml":
+            problems.append(
+                Problem.at(
+                    path,
+                    0,
+                    "not a case file",
+                    "expected a .toml case file, what-if or scenarios folder",
+                )
+            )
+            return
+        root = _shared_root(path)
+        if root is not None:
+            check_folder(root)
+            return
+        if path.name in SHARED_FILES:
+            problems.append(
+                Problem.at(
+                    path,
+                    0,
+                    f"no {PROCEDURE_FILE} beside it",
+                    f"expected {path.name} in a scenarios folder, next to {PROCEDURE_FILE}",
+                )
+            )
+            return
+        checked += 1
+        if _is_whatif(path):
+            _check_whatif_file(path, _scenarios_root(path) or bundled_scenarios(), problems)
+        else:
+            _check_case_file(path, problems)
+
     for path in targets:
-        if path.is_dir():
-            book, found = _load(path)
-            problems += found
-            for proc in book.procedures.values() if book else ():
-                problems += procedure_problems(proc)  # unreachable states, traps
-            checked += 3 + len(list(path.glob("procedures/*.toml"))) + len(_case_files(path))
-            checked += len(_whatif_files(path))
-            continue
-        if not path.exists():
+        if path.is_dir() and not (path / PROCEDURE_FILE).is_file() and _scenarios_root(path):
+            files = sorted(path.glob("*.toml"))  # cases/ or whatif/ of a scenarios folder
+            if not files:
+                problems.append(
+                    Problem.at(
+                        path,
+                        0,
+                        "no .toml files here",
+                        "expected case files, what-ifs or a scenarios folder",
+                    )
+                )
+            for file in files:
+                check_file(file)
+        elif path.is_dir():
+            check_folder(path)
+        elif not path.exists():
             problems.append(
                 Problem.at(
                     path, 0, "no such file or folder", "expected a case file or a scenarios folder"
                 )
             )
-            continue
-        root = _scenarios_root(path) or bundled_scenarios()
-        if path.parent.name == WHATIF_DIR:
-            _check_whatif_file(path, root, problems)
-            checked += 1
-            continue
-        ctx_problems: list[Problem] = []
-        ctx = _context(root, ctx_problems)
-        problems += ctx_problems
-        if ctx is not None:
-            _read_cases([path], ctx, problems)
-        checked += 1
-    return problems, checked
+        else:
+            check_file(path)
+    return list(dict.fromkeys(problems)), checked  # a file named twice: its problems once

@@ -18,9 +18,11 @@ from rich.text import Text
 
 from casework import __version__, paths
 from casework.casebook import Casebook, check_paths, load_casebook
+from casework.cases import Context
 from casework.dates import HistDate
 from casework.errors import CaseFileError, CaseworkError, IllegalTransition, UnknownName
 from casework.render import PathsView, Timeline, make_console, plain
+from casework.replay import History
 
 __all__ = ["main", "run"]
 
@@ -29,12 +31,18 @@ ISSUES_URL = "the casework issue tracker"
 
 
 class _UsageError(Exception):
-    pass
+    """A usage error: the one-line message, and the usage line of the (sub)command."""
+
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 class _Parser(argparse.ArgumentParser):
+    commands: dict[str, argparse.ArgumentParser]  # the subcommands' parsers, by name
+
     def error(self, message: str) -> Any:  # argparse would print and sys.exit
-        raise _UsageError(f"{self.prog}: {message}")
+        raise _UsageError(f"{self.prog}: {message}", self.format_usage().rstrip())
 
 
 def _until(value: str) -> int | HistDate:
@@ -130,7 +138,22 @@ def _parser() -> _Parser:
     from casework import _archive_cli  # import, stats: archives
 
     _archive_cli.add_parsers(sub, scen)
+    parser.commands = dict(sub.choices)
     return parser
+
+
+def _parse(parser: _Parser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line; every usage error names the subcommand it is about."""
+    args, extras = parser.parse_known_args(argv)
+    command = parser.commands.get(args.command or "", parser)
+    if extras:
+        command.error(f"unrecognized arguments: {' '.join(extras)}")
+    if args.command == "replay":
+        if args.export and (args.json or args.step):
+            command.error("--export cannot be used with --json or --step")
+        if args.step and args.json:
+            command.error("--step cannot be used with --json")
+    return args
 
 
 def _export_path(value: str) -> str:
@@ -142,10 +165,29 @@ def _export_path(value: str) -> str:
 
 
 def _book(args: argparse.Namespace) -> Casebook:
-    return load_casebook(args.scenarios)
+    """The scenarios folder, with the case and what-if files that load: the
+    problems of the others are in ``book.problems`` (see :func:`_warn`)."""
+    return load_casebook(args.scenarios, strict=False)
 
 
-def _cmd_list(args: argparse.Namespace, out: Console) -> int:
+def _warn(book: Casebook, err: Console, skip: str = "") -> None:
+    """The problems of the files that did not load, as warnings (the command goes on)."""
+    for p in book.problems:
+        if p.path != skip:
+            err.print(plain(f"warning: {p}"), soft_wrap=True)
+
+
+def _incomplete(book: Casebook, err: Console) -> int:
+    """After a command about every case: the problems of the files that did not
+    load, as errors (exit 1), or exit 0 when there are none."""
+    for p in book.problems:
+        err.print(plain(str(p)), soft_wrap=True)
+    if len(book.problems) > 1:
+        err.print(plain(f"{len(book.problems)} problems"), style="error")
+    return EXIT_INPUT if book.problems else EXIT_OK
+
+
+def _cmd_list(args: argparse.Namespace, out: Console, err: Console) -> int:
     from casework.render import CaseTree
 
     book = _book(args)
@@ -178,30 +220,50 @@ def _cmd_list(args: argparse.Namespace, out: Console) -> int:
         out.out(json.dumps(rows, ensure_ascii=False, indent=2), highlight=False)
     else:
         out.print(CaseTree(book))
-    return EXIT_OK
+    return _incomplete(book, err)
 
 
-def _cmd_whatif(args: argparse.Namespace, out: Console) -> int:
+def _cmd_whatif(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pathlib import Path
 
     from casework.casebook import _scenarios_root, bundled_scenarios
+    from casework.errors import display_path
     from casework.render import WhatIfView
-    from casework.whatif import load_whatif
 
     target = Path(args.whatif)
+    skip = ""
     if target.suffix == ".toml" or target.exists():
         root = args.scenarios or _scenarios_root(target) or bundled_scenarios()
-        book = load_casebook(root)
-        whatif = load_whatif(target, book)
+        book = load_casebook(root, strict=False)
+        whatif = _load_whatif(target, book)
+        skip = display_path(target)  # its problems, if any, were the error
     else:
         book = _book(args)
         whatif = book.whatif(args.whatif)
+    _warn(book, err, skip)
     comparison = whatif.compare(book)
     if args.json:
         out.out(json.dumps(comparison.to_mapping(), ensure_ascii=False, indent=2), highlight=False)
     else:
         out.print(WhatIfView(comparison, book))
     return EXIT_OK
+
+
+def _load_whatif(target: Any, book: Casebook) -> Any:
+    """A what-if file checked against ``book``; when its base is a case or what-if
+    that did not load, the error is that base's problems."""
+    from casework.whatif import load_whatif, read_whatif
+
+    try:
+        return load_whatif(target, book)
+    except CaseFileError as failed:
+        try:
+            base = read_whatif(target, Context(book.procedures, book.people, book.documents)).base
+        except CaseFileError:
+            raise failed from None
+        if base in book.broken:
+            raise CaseFileError(list(book.broken[base])) from None
+        raise
 
 
 def _cmd_check(args: argparse.Namespace, out: Console) -> int:
@@ -214,15 +276,12 @@ def _cmd_check(args: argparse.Namespace, out: Console) -> int:
 
 def _cmd_paths(args: argparse.Namespace, out: Console, err: Console) -> int:
     book = _book(args)
+    _warn(book, err)
     if args.procedure is None and len(book.procedures) > 1:
-        err.print(
-            plain(
-                "casework paths: there are several procedures "
-                f"({', '.join(book.procedures)}); choose one with --procedure"
-            ),
-            soft_wrap=True,
+        raise _UsageError(
+            "casework paths: there are several procedures "
+            f"({', '.join(book.procedures)}); choose one with --procedure"
         )
-        return EXIT_USAGE
     proc_id = args.procedure or next(iter(book.procedures))
     if proc_id not in book.procedures:
         raise UnknownName("procedure", proc_id, list(book.procedures))
@@ -247,19 +306,36 @@ def _cmd_paths(args: argparse.Namespace, out: Console, err: Console) -> int:
     return EXIT_OK
 
 
-def _cmd_replay(args: argparse.Namespace, out: Console, ask: Callable[[str], str]) -> int:
+def _cmd_replay(
+    args: argparse.Namespace, out: Console, err: Console, ask: Callable[[str], str]
+) -> int:
     book = _book(args)
     case_ids = [args.case] if args.case else sorted(book.cases)
     histories = [book.replay(c, until=args.until) for c in case_ids]
+    if args.case:
+        _warn(book, err)
+    _replay_out(args, out, ask, book, histories)
+    return EXIT_OK if args.case else _incomplete(book, err)
+
+
+def _replay_out(
+    args: argparse.Namespace,
+    out: Console,
+    ask: Callable[[str], str],
+    book: Casebook,
+    histories: list[History],
+) -> None:
     if args.export:
-        return _export_replay(args, out, histories, book)
+        _export_replay(args, out, histories, book)
+        return
     if args.json:
         data = [h.to_mapping() for h in histories]
         out.out(
             json.dumps(data[0] if args.case else data, ensure_ascii=False, indent=2),
             highlight=False,
         )
-        return EXIT_OK
+        return
+    waiting = args.step  # for an answer between events (until q, or the input ends)
     for n, history in enumerate(histories):
         if n:
             out.rule(style="case.arrow")
@@ -270,31 +346,28 @@ def _cmd_replay(args: argparse.Namespace, out: Console, ask: Callable[[str], str
         out.print(view.heading())
         for i, step in enumerate(history.steps):
             out.print(view.step_view(step))
-            if i == len(history.steps) - 1:
-                break
+            if not waiting or i == len(history.steps) - 1:
+                continue
             try:
                 answer = ask("[dim]Enter: next event · q: quit[/] ")
             except EOFError:
-                args.step = False  # input is closed: show the rest without waiting
-                answer = ""
-            if answer.strip().lower() in ("q", "quit"):
+                waiting = False  # the input is closed: show the rest without waiting
+                continue
+            if answer.strip().lower() in ("q", "quit"):  # a line read from a pipe too
                 history = book.replay(history.case.id, until=step.event.seq)
-                view = Timeline(history, book)
-                break
+                out.print(Timeline(history, book).ending())
+                return
         out.print(view.ending())
-    return EXIT_OK
 
 
 def _export_replay(
-    args: argparse.Namespace, out: Console, histories: list[Any], book: Casebook
-) -> int:
+    args: argparse.Namespace, out: Console, histories: list[History], book: Casebook
+) -> None:
     from rich.console import Group
     from rich.rule import Rule
 
     from casework.export import export
 
-    if args.json or args.step:
-        raise _UsageError("casework replay: --export cannot be used with --json or --step")
     parts: list[Any] = []
     for n, history in enumerate(histories):
         if n:
@@ -308,7 +381,6 @@ def _export_replay(
     path = export(Group(*parts), args.export, title=title)
     events = sum(len(h.steps) for h in histories)
     out.print(plain(f"wrote {path} ({events} events)"), soft_wrap=True)
-    return EXIT_OK
 
 
 def _case_or_whatif(book: Casebook, name: str) -> tuple[Any, str, str]:
@@ -328,7 +400,7 @@ def _case_or_whatif(book: Casebook, name: str) -> tuple[Any, str, str]:
     )
 
 
-def _cmd_diagram(args: argparse.Namespace, out: Console) -> int:
+def _cmd_diagram(args: argparse.Namespace, out: Console, err: Console) -> int:
     from casework.diagram import diagram
 
     book = _book(args)
@@ -337,21 +409,26 @@ def _cmd_diagram(args: argparse.Namespace, out: Console) -> int:
         subjects: list[Any] = [history]
     else:
         subjects, title = [book.procedures[p] for p in sorted(book.procedures)], ""
+    _warn(book, err)
     text = "\n".join(diagram(s, format=args.format, title=title or None) for s in subjects)
     out.out(text, end="", highlight=False)
     return EXIT_OK
 
 
-def _cmd_show(args: argparse.Namespace, out: Console) -> int:
+def _cmd_show(args: argparse.Namespace, out: Console, err: Console) -> int:
     from casework.dossier import Dossier
 
     book = _book(args)
-    for n, case_id in enumerate([args.case] if args.case else sorted(book.cases)):
+    if args.case:
+        shown = [_case_or_whatif(book, args.case)]
+        _warn(book, err)
+    else:
+        shown = [_case_or_whatif(book, case_id) for case_id in sorted(book.cases)]
+    for n, (history, _, question) in enumerate(shown):
         if n:
             out.rule(style="case.arrow")
-        history, _, question = _case_or_whatif(book, case_id)
         out.print(Dossier(history, book, whatif=question))
-    return EXIT_OK
+    return EXIT_OK if args.case else _incomplete(book, err)
 
 
 def main(
@@ -365,9 +442,9 @@ def main(
     err = stderr or make_console(stderr=True)
     parser = _parser()
     try:
-        args = parser.parse_args(argv)
+        args = _parse(parser, argv)
     except _UsageError as usage:
-        err.print(plain(parser.format_usage().rstrip()))
+        err.print(plain(usage.usage or parser.format_usage().rstrip()))
         err.print(plain(str(usage)), style="error", soft_wrap=True)
         return EXIT_USAGE
     except SystemExit as done:  # --help and --version
@@ -381,19 +458,20 @@ def main(
 
             return _archive_cli.run(args, out, err)
         if args.command == "list":
-            return _cmd_list(args, out)
+            return _cmd_list(args, out, err)
         if args.command == "whatif":
-            return _cmd_whatif(args, out)
+            return _cmd_whatif(args, out, err)
         if args.command == "check":
             return _cmd_check(args, out)
         if args.command == "paths":
             return _cmd_paths(args, out, err)
         if args.command == "diagram":
-            return _cmd_diagram(args, out)
+            return _cmd_diagram(args, out, err)
         if args.command == "show":
-            return _cmd_show(args, out)
-        return _cmd_replay(args, out, ask or out.input)
-    except _UsageError as usage:  # a combination of options the parser cannot see
+            return _cmd_show(args, out, err)
+        return _cmd_replay(args, out, err, ask or out.input)
+    except _UsageError as usage:  # found once the scenarios are loaded
+        err.print(plain(parser.commands[args.command].format_usage().rstrip()))
         err.print(plain(str(usage)), style="error", soft_wrap=True)
         return EXIT_USAGE
     except CaseFileError as problem:

@@ -215,7 +215,7 @@ class Timeline:
         """The case's title, summary and procedure."""
         case = self.history.case
         lines: list[Text] = [
-            Text.assemble(plain(case.title, "case.title"), " ", plain(f"({case.id})", "case.id"))
+            Text.assemble(plain(case.title, "case.title"), " · ", plain(case.id, "case.id"))
         ]
         if case.summary:
             lines.append(plain(case.summary, "case.summary"))
@@ -528,6 +528,7 @@ class WhatIfView:
                 path.append(f" ✗ {r.illegal.event.kind}", "whatif.illegal")
             lines.append(Block(Text.assemble(("Path: ", "case.label"), path), indent=2))
         lines.append(Text.assemble(("Finding: ", "case.label"), plain(c.finding + ".")))
+        lines.extend(Text.assemble(("Note: ", "case.label"), plain(n + ".")) for n in c.notes)
         return Block(*lines)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

@@ -64,7 +64,7 @@ class TestReplay:
         result = cli("replay", "alliluyeva", "--step", answers=[""] * 6)
         assert len(result.prompts) == 6
         assert result.out.endswith("reinstated\n")
-        assert "  7 after 20 Dec 1921" in result.out
+        assert "  7 on or after 20 Dec 1921" in result.out
 
     def test_step_q_stops_there(self, cli: Callable[..., object]) -> None:
         """q at the second prompt stops after event 2 and shows the state."""

@@ -1,0 +1,436 @@
+"""Loading a scenarios folder with broken files; what `check` checks a path as; usage errors."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from casework import CaseFileError, bundled_scenarios, load_casebook
+
+from .conftest import edit
+
+FOLDER = "expected a scenarios folder with procedure.toml, people.toml, documents.toml and cases/"
+KIND_7 = "kind is 7 (a number); expected a string (not empty)"
+
+
+@pytest.fixture(name="here")
+def fixture_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A scratch folder, the working directory, with a copy of the bundled scenarios as `my`."""
+    shutil.copytree(bundled_scenarios(), tmp_path / "my")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def line_of(path: Path, text: str) -> int:
+    """The line number of the first line of ``path`` that starts with ``text``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, start=1) if line.startswith(text))
+
+
+def break_kasparova(here: Path) -> str:
+    """Give Kasparova-Popova's expulsion a number for a kind; return the problem line."""
+    file = here / "my" / "cases" / "kasparova-popova.toml"
+    edit(file, 'kind = "expel"', "kind = 7")
+    return f"my/cases/kasparova-popova.toml:{line_of(file, 'kind = 7')}: event 'expelled': {KIND_7}"
+
+
+def break_whatif(here: Path) -> str:
+    """Make no-letter-kasparova.toml invalid TOML; return the problem line."""
+    file = here / "my" / "whatif" / "no-letter-kasparova.toml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text + "garbage = \n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    return (
+        f"my/whatif/no-letter-kasparova.toml:{line}: not valid TOML: Invalid value; "
+        "expected TOML syntax"
+    )
+
+
+def whatif_outside(here: Path) -> Path:
+    """A what-if file outside any scenarios folder (on the bundled cases)."""
+    source = bundled_scenarios() / "whatif" / "no-letter-kasparova.toml"
+    target = here / "wi.toml"
+    target.write_text(
+        source.read_text(encoding="utf-8").replace(
+            'id = "no-letter-kasparova"', 'id = "my-own-whatif"'
+        ),
+        encoding="utf-8",
+    )
+    return target
+
+
+class TestCheckPaths:
+    def test_whatif_file_outside_a_scenarios_folder(
+        self, here: Path, cli: Callable[..., object]
+    ) -> None:
+        """A file with a [whatif] table is checked as a what-if, wherever it lies."""
+        whatif_outside(here)
+        assert cli("whatif", "wi.toml").code == 0
+        result = cli("check", "wi.toml")
+        assert (result.code, result.out, result.err) == (
+            0,
+            "ok: 1 file checked, no problems\n",
+            "",
+        )
+
+    def test_whatif_file_outside_with_a_problem(
+        self, here: Path, cli: Callable[..., object]
+    ) -> None:
+        """Its problems are a what-if's, not 'missing [case] table'."""
+        edit(whatif_outside(here), 'base = "kasparova-popova"', 'base = "nobody"')
+        result = cli("check", "wi.toml")
+        assert result.code == 1
+        assert result.err.startswith(
+            f"wi.toml:{line_of(here / 'wi.toml', 'base =')}: unknown base 'nobody'"
+        )
+
+    @pytest.mark.parametrize("name", ["procedure.toml", "people.toml", "documents.toml"])
+    def test_shared_files_check_their_folder(
+        self, name: str, here: Path, cli: Callable[..., object]
+    ) -> None:
+        """procedure.toml, people.toml and documents.toml check the folder they are in."""
+        whole = cli("check", "my")
+        result = cli("check", f"my/{name}")
+        assert (result.code, result.out, result.err) == (0, whole.out, "")
+        assert whole.out.startswith("ok: ")
+
+    def test_people_file_with_a_problem(self, here: Path, cli: Callable[..., object]) -> None:
+        """A problem in people.toml is reported as one, not as 'missing [case] table'."""
+        people = here / "my" / "people.toml"
+        people.write_text(people.read_text(encoding="utf-8") + "[oops\n", encoding="utf-8")
+        result = cli("check", "my/people.toml")
+        assert result.code == 1
+        line = len(people.read_text(encoding="utf-8").splitlines())
+        assert result.err.startswith(f"my/people.toml:{line}: not valid TOML: ")
+        assert "[case]" not in result.err
+
+    def test_a_file_in_procedures_checks_its_folder(
+        self, here: Path, cli: Callable[..., object]
+    ) -> None:
+        """procedures/*.toml is checked as a procedure of its scenarios folder."""
+        (here / "my" / "procedures").mkdir()
+        other = here / "my" / "procedures" / "other.toml"
+        shutil.copy(here / "my" / "procedure.toml", other)
+        edit(other, 'id = "purge-1921"', 'id = "purge-1922"')
+        whole = cli("check", "my")
+        result = cli("check", "my/procedures/other.toml")
+        assert (result.code, result.out, result.err) == (whole.code, whole.out, whole.err)
+        assert "missing [case] table" not in result.err
+
+    def test_people_file_outside_a_scenarios_folder(
+        self, here: Path, cli: Callable[..., object]
+    ) -> None:
+        """people.toml without procedure.toml beside it is not taken for a case file."""
+        shutil.copy(here / "my" / "people.toml", here / "people.toml")
+        result = cli("check", "people.toml")
+        assert (result.code, result.out, result.err) == (
+            1,
+            "",
+            "people.toml: no procedure.toml beside it; expected people.toml in a scenarios "
+            "folder, next to procedure.toml\n",
+        )
+
+    def test_cases_subfolder(self, here: Path, cli: Callable[..., object]) -> None:
+        """A cases/ folder checks each case file against its scenarios folder."""
+        n = len(list((here / "my" / "cases").glob("*.toml")))
+        result = cli("check", "my/cases")
+        assert (result.code, result.out, result.err) == (
+            0,
+            f"ok: {n} files checked, no problems\n",
+            "",
+        )
+        problem = break_kasparova(here)
+        result = cli("check", "my/cases")
+        assert (result.code, result.out, result.err) == (1, "", problem + "\n")
+
+    def test_whatif_subfolder(self, here: Path, cli: Callable[..., object]) -> None:
+        """A whatif/ folder checks each what-if against its scenarios folder."""
+        n = len(list((here / "my" / "whatif").glob("*.toml")))
+        result = cli("check", "my/whatif")
+        assert (result.code, result.out) == (0, f"ok: {n} files checked, no problems\n")
+        problem = break_whatif(here)
+        result = cli("check", "my/whatif")
+        assert (result.code, result.out, result.err) == (1, "", problem + "\n")
+
+    def test_a_subfolder_without_toml_files(self, here: Path, cli: Callable[..., object]) -> None:
+        """sources/ holds no case files, and says so."""
+        result = cli("check", "my/sources")
+        assert (result.code, result.err) == (
+            1,
+            "my/sources: no .toml files here; expected case files, what-ifs or a scenarios "
+            "folder\n",
+        )
+
+    def test_not_a_toml_file(self, here: Path, cli: Callable[..., object]) -> None:
+        """A source text is not parsed as TOML."""
+        text = next((here / "my" / "sources").glob("*.txt")).relative_to(here)
+        result = cli("check", str(text))
+        assert (result.code, result.out, result.err) == (
+            1,
+            "",
+            f"{text}: not a case file; expected a .toml case file, what-if or scenarios folder\n",
+        )
+
+    def test_scenarios_option_naming_a_file(self, here: Path, cli: Callable[..., object]) -> None:
+        """--scenarios FILE says it is a file where a folder is expected."""
+        result = cli("list", "--scenarios", "my/procedure.toml")
+        assert (result.code, result.out, result.err) == (
+            1,
+            "",
+            f"my/procedure.toml: is a file, not a folder; {FOLDER}\n",
+        )
+
+
+class TestDuplicateCaseId:
+    def test_the_line_of_the_id(self, here: Path, cli: Callable[..., object]) -> None:
+        """The duplicate's `id =` line in [case] is named, and the file that has it first."""
+        copy = here / "my" / "cases" / "copy.toml"
+        shutil.copy(here / "my" / "cases" / "alliluyeva.toml", copy)
+        line = line_of(copy, 'id = "alliluyeva"')
+        expected = (
+            f"my/cases/copy.toml:{line}: case id 'alliluyeva' is also used by "
+            "my/cases/alliluyeva.toml; expected unique case ids\n"
+        )
+        assert cli("check", "my").err == expected
+        assert cli("check", "my/cases/copy.toml").err == expected
+        assert cli("check", "my/cases", "my/cases/copy.toml").err == expected  # once
+        assert cli("check", "my/cases/alliluyeva.toml").code == 0  # it comes first
+        assert load_casebook("my", strict=False).broken["copy"][0].line == line
+
+
+class TestBrokenFiles:
+    def test_replay_a_good_case_warns(self, here: Path, cli: Callable[..., object]) -> None:
+        """The other files' problems are warnings on stderr; exit 0."""
+        problems = [break_kasparova(here), break_whatif(here)]
+        result = cli("replay", "alliluyeva", "--scenarios", "my")
+        assert result.code == 0
+        assert result.out.endswith(
+            "Path: member → expelled → intercession → verification_requested → reinstated\n"
+        )
+        assert result.err.splitlines() == [f"warning: {p}" for p in problems]
+
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ["whatif", "no-intercession-alliluyeva"],
+            ["show", "alliluyeva"],
+            ["diagram", "alliluyeva"],
+            ["diagram"],
+            ["paths"],
+            ["replay", "alliluyeva", "--json"],
+        ],
+    )
+    def test_other_commands_on_good_ones_warn(
+        self, command: list[str], here: Path, cli: Callable[..., object]
+    ) -> None:
+        """whatif, show, diagram and paths go on too, with the same warnings."""
+        problems = [break_kasparova(here), break_whatif(here)]
+        result = cli(*command, "--scenarios", "my")
+        assert (result.code, result.err.splitlines()) == (0, [f"warning: {p}" for p in problems])
+        assert result.out
+
+    def test_a_whatif_file_warns_about_the_others(
+        self, here: Path, cli: Callable[..., object]
+    ) -> None:
+        """A what-if named by its file also loads beside a broken case."""
+        problem = break_kasparova(here)
+        result = cli("whatif", "my/whatif/no-intercession-alliluyeva.toml")
+        assert (result.code, result.err) == (0, f"warning: {problem}\n")
+
+    @pytest.mark.parametrize(
+        "command",
+        [
+            ["replay", "kasparova-popova"],
+            ["show", "kasparova-popova"],
+            ["diagram", "kasparova-popova"],
+            ["whatif", "late-intercession-kasparova"],  # its base is the broken case
+            ["whatif", "no-intercession-upheld-kasparova"],  # two steps from it
+            ["whatif", "my/whatif/late-intercession-kasparova.toml"],
+        ],
+    )
+    def test_asking_for_a_broken_case_exits_1(
+        self, command: list[str], here: Path, cli: Callable[..., object]
+    ) -> None:
+        """Asking for a broken case (or a what-if on it) gives that file's problems only."""
+        problem = break_kasparova(here)
+        break_whatif(here)
+        result = cli(*command, "--scenarios", "my")
+        assert (result.code, result.out, result.err) == (1, "", problem + "\n")
+
+    @pytest.mark.parametrize(
+        "target", ["no-letter-kasparova", "my/whatif/no-letter-kasparova.toml"]
+    )
+    def test_asking_for_a_broken_whatif_exits_1(
+        self, target: str, here: Path, cli: Callable[..., object]
+    ) -> None:
+        """A what-if that did not load, by id or file: its own problems only."""
+        break_kasparova(here)
+        problem = break_whatif(here)
+        result = cli("whatif", target, "--scenarios", "my")
+        assert (result.code, result.out, result.err) == (1, "", problem + "\n")
+
+    def test_list_shows_the_good_ones_and_exits_1(
+        self, here: Path, cli: Callable[..., object]
+    ) -> None:
+        """list shows what loaded, then every problem; exit 1."""
+        problems = [break_kasparova(here), break_whatif(here)]
+        result = cli("list", "--scenarios", "my")
+        assert result.code == 1
+        assert "alliluyeva " in result.out and "no-intercession-alliluyeva" in result.out
+        assert "kasparova" not in result.out
+        assert result.err.splitlines() == [*problems, "2 problems"]
+
+    def test_replay_of_every_case_exits_1(self, here: Path, cli: Callable[..., object]) -> None:
+        """replay with no CASE replays the good ones, then reports the rest; exit 1."""
+        problem = break_kasparova(here)
+        result = cli("replay", "--scenarios", "my")
+        assert (result.code, result.err) == (1, problem + "\n")
+        assert "Nadezhda Sergeyevna Alliluyeva" in result.out
+
+    def test_check_reports_every_problem(self, here: Path, cli: Callable[..., object]) -> None:
+        """check is unchanged: every problem, exit 1."""
+        problems = [break_kasparova(here), break_whatif(here)]
+        result = cli("check", "my")
+        assert (result.code, result.out) == (1, "")
+        assert result.err.splitlines() == [*problems, "2 problems"]
+
+    def test_stats_warns(self, here: Path, cli: Callable[..., object]) -> None:
+        """import needs only the procedures: a broken case file is a warning."""
+        problem = break_kasparova(here)
+        (here / "a.csv").write_text("case_id,seq,event_id,kind\nx,1,e1,expel\n", encoding="utf-8")
+        result = cli("import", "a.csv", "--db", "a.sqlite", "--scenarios", "my")
+        assert (result.code, result.err) == (0, f"warning: {problem}\n")
+
+
+class TestLoadCasebook:
+    def test_strict_by_default(self, here: Path) -> None:
+        """Any problem raises CaseFileError, as before."""
+        problem = break_kasparova(here)
+        with pytest.raises(CaseFileError) as info:
+            load_casebook("my")
+        assert [str(p) for p in info.value.problems] == [problem]
+
+    def test_lenient(self, here: Path) -> None:
+        """strict=False keeps what loads; .problems lists the rest."""
+        problems = [break_kasparova(here), break_whatif(here)]
+        book = load_casebook("my", strict=False)
+        assert sorted(book.cases) == ["alliluyeva"]
+        assert [str(p) for p in book.problems] == problems
+        assert all(w.base != "kasparova-popova" for w in book.whatifs.values())
+        assert book.replay("alliluyeva").outcome == "reinstated"
+
+    def test_lenient_broken_case_raises_its_problems(self, here: Path) -> None:
+        """Asking a lenient casebook for a broken case raises that file's problems."""
+        problem = break_kasparova(here)
+        book = load_casebook("my", strict=False)
+        with pytest.raises(CaseFileError) as info:
+            book.case("kasparova-popova")
+        assert [str(p) for p in info.value.problems] == [problem]
+        with pytest.raises(CaseFileError):
+            book.whatif("late-intercession-kasparova")
+
+    def test_lenient_still_raises_for_shared_files(self, here: Path) -> None:
+        """Without good procedures, people and documents nothing can load: it raises."""
+        (here / "my" / "people.toml").write_text("[oops\n", encoding="utf-8")
+        with pytest.raises(CaseFileError):
+            load_casebook("my", strict=False)
+
+    def test_good_folder_has_no_problems(self) -> None:
+        """The bundled folder loads leniently with no problems."""
+        assert load_casebook(strict=False).problems == ()
+
+
+class TestUsage:
+    @pytest.mark.parametrize(
+        ("argv", "message"),
+        [
+            (["replay", "--josn"], "casework replay: unrecognized arguments: --josn"),
+            (
+                ["replay", "alliluyeva", "--step", "--json"],
+                "casework replay: --step cannot be used with --json",
+            ),
+            (
+                ["replay", "--step", "--export", "a.svg"],
+                "casework replay: --export cannot be used with --json or --step",
+            ),
+            (
+                ["stats", "--db", "a.sqlite", "--top", "-1"],
+                "casework stats: argument --top: '-1' is negative; expected 0 or more",
+            ),
+            (
+                ["stats", "--db", "a.sqlite", "--illegal", "-1"],
+                "casework stats: argument --illegal: '-1' is negative; expected 0 or more",
+            ),
+            (
+                ["stats", "--db", "a.sqlite", "--top", "ten"],
+                "casework stats: argument --top: 'ten' is not a whole number; expected e.g. 10",
+            ),
+            (["list", "--josn"], "casework list: unrecognized arguments: --josn"),
+        ],
+    )
+    def test_usage_errors_name_the_subcommand(
+        self, argv: list[str], message: str, cli: Callable[..., object]
+    ) -> None:
+        """Exit 2: the subcommand's usage, then one line naming it."""
+        command = argv[0]
+        result = cli(*argv)
+        assert (result.code, result.out) == (2, "")
+        assert result.err.startswith(f"usage: casework {command} [-h]")
+        assert result.err.splitlines()[-1] == message
+
+    def test_top_level_usage_errors_keep_the_top_level_usage(
+        self, cli: Callable[..., object]
+    ) -> None:
+        """An unknown option before any command is the program's usage error."""
+        result = cli("--josn")
+        assert result.code == 2
+        assert result.err.splitlines() == [
+            "usage: casework [-h] [--version] [--debug] COMMAND ...",
+            "casework: unrecognized arguments: --josn",
+        ]
+
+    def test_zero_is_a_count(self, cli: Callable[..., object]) -> None:
+        """--top 0 is not a usage error (it reaches the archive)."""
+        result = cli("stats", "--db", "nowhere.sqlite", "--top", "0")
+        assert result.code == 1
+
+
+class TestStepFromAPipe:
+    def _run(self, tmp_path: Path, stdin: str, *argv: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COLUMNS")}
+        return subprocess.run(
+            [sys.executable, "-m", "casework", "replay", *argv, "--step"],
+            input=stdin,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+
+    def test_q_from_a_pipe_stops_there(self, tmp_path: Path) -> None:
+        """`printf 'q\\n' | casework replay alliluyeva --step` stops after event 1."""
+        done = self._run(tmp_path, "q\n", "alliluyeva")
+        assert done.returncode == 0
+        assert done.stdout.count("Enter: next event · q: quit") == 1
+        assert done.stdout.endswith("Stopped after event 1 of 7: state member\nPath: member\n")
+
+    def test_q_stops_every_case(self, tmp_path: Path) -> None:
+        """q quits the replay: the next case is not shown."""
+        done = self._run(tmp_path, "\nq\n")
+        assert done.returncode == 0
+        assert done.stdout.endswith("Stopped after event 2 of 7: state member\nPath: member\n")
+        assert "Kasparova" not in done.stdout
+
+    def test_end_of_input_shows_the_rest_without_prompts(self, tmp_path: Path) -> None:
+        """When the input ends, the rest is shown without asking again."""
+        done = self._run(tmp_path, "\n", "alliluyeva")
+        assert done.returncode == 0
+        assert done.stdout.count("Enter: next event · q: quit") == 2
+        assert "Outcome: reinstated\n" in done.stdout
