@@ -120,8 +120,10 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.print(
             Block(
                 plain(
-                    f"{report.path}: {report.rows:,} rows; {report.added:,} events added "
-                    f"({report.cases_added:,} new cases); {report.present:,} already in the archive"
+                    f"{report.path}: {_plural(report.rows, 'row')}; "
+                    f"{_plural(report.added, 'event')} added "
+                    f"({_plural(report.cases_added, 'new case')}); "
+                    f"{report.present:,} already in the archive"
                 )
             )
         )
@@ -135,3 +137,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
 
         out.print(StatsView(stats, args.illegal))
     return 0
+
+
+def _plural(n: int, noun: str) -> str:
+    """'1 row', '2,000 rows'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

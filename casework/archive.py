@@ -179,9 +179,12 @@ def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connectio
 
 def _csv_rows(path: Path, where: str) -> Iterator[tuple[str, Mapping[str, Any] | Problem]]:
     """(place, row) for each data row of a CSV file; a Problem instead of a bad row."""
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.reader(f)
-        header = next(reader, None)
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
+        rows = _csv_records(csv.reader(f), where)
+        header = next(rows, None)
+        if isinstance(header, Problem):
+            yield header.path, header
+            return
         if header is None:
             yield (
                 f"{where}:row 1",
@@ -199,8 +202,11 @@ def _csv_rows(path: Path, where: str) -> Iterator[tuple[str, Mapping[str, Any] |
             yield f"{where}:row 1", Problem(f"{where}:row 1", 0, "; ".join(bad), _header_hint())
             return
         width = len(header)
-        for n, fields in enumerate(reader, start=2):
+        for n, fields in enumerate(rows, start=2):
             place = f"{where}:row {n}"
+            if isinstance(fields, Problem):
+                yield place, fields
+                return
             if not fields:
                 continue  # a blank line
             if len(fields) != width:
@@ -218,12 +224,46 @@ def _csv_rows(path: Path, where: str) -> Iterator[tuple[str, Mapping[str, Any] |
             yield place, dict(zip(header, fields, strict=True))
 
 
+def _not_utf8(text: str) -> str:
+    """'' for clean text; else what the first undecodable byte is (read with
+    surrogateescape, so a bad byte shows as a lone surrogate)."""
+    for char in text:
+        if "\udc80" <= char <= "\udcff":
+            return f"byte 0x{ord(char) - 0xDC00:02x} is not UTF-8"
+    return ""
+
+
+def _csv_records(reader: Iterator[list[str]], where: str) -> Iterator[list[str] | Problem]:
+    """The reader's records; a Problem (and the end) at a record the csv module or
+    UTF-8 cannot read, numbered as rows are (the header is row 1)."""
+    n = 0
+    while True:
+        n += 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield Problem(f"{where}:row {n}", 0, f"unreadable CSV ({err})", "expected CSV text")
+            return
+        joined = "".join(fields)
+        bad = _not_utf8(joined) or ("contains a NUL byte" if "\x00" in joined else "")
+        if bad:
+            yield Problem(f"{where}:row {n}", 0, bad, "expected UTF-8 text")
+            return
+        yield fields
+
+
 def _jsonl_rows(path: Path, where: str) -> Iterator[tuple[str, Mapping[str, Any] | Problem]]:
     """(place, row) for each line of a JSON Lines file; a Problem instead of a bad line."""
-    with path.open(encoding="utf-8-sig") as f:
+    with path.open(encoding="utf-8-sig", errors="surrogateescape") as f:
         for n, line in enumerate(f, start=1):
             place = f"{where}:line {n}"
             if not line.strip():
+                continue
+            bad = _not_utf8(line)
+            if bad:
+                yield place, Problem(place, 0, bad, "expected UTF-8 text")
                 continue
             try:
                 row = json.loads(line)
@@ -529,8 +569,8 @@ def _store(
             Problem(
                 place,
                 0,
-                f"case {case_id!r} seq {values['seq']} is already in the archive with another "
-                f"{', '.join(differs)}",
+                f"case {case_id!r} seq {values['seq']} is already in the archive (or earlier "
+                f"in this file) with another {', '.join(differs)}",
                 "expected the same row again or a new seq; rows imported are never changed",
             ),
             new_case,

@@ -157,7 +157,7 @@ class TestBadRows:
             f"{where}:row 8: event id 'e1' is already used in case 'b-1' (seq 1); expected ids "
             "unique within a case",
             f"{where}:row 9: calendar 'jewish' is not known; expected one of: gregorian, julian",
-            f"{where}:row 10: case 'a-001' seq 1 is already in the archive with another date; "
+            f"{where}:row 10: case 'a-001' seq 1 is already in the archive (or earlier in this file) with another date; "
             "expected the same row again or a new seq; rows imported are never changed",
             f"{where}:row 11: case_id is empty; expected a case_id on every row",
             "9 bad rows; nothing was imported",

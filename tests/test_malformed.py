@@ -1,9 +1,11 @@
 """Malformed inputs: each gets exit 1, one line per problem with file and line, no
 traceback, and nothing written.
 
-The corpus is in tests/malformed/: ``case-*`` files are placed as a case file,
-``procedure-*``, ``people-*`` and ``documents-*`` replace that file of a scratch
-copy of the bundled scenarios. EXPECTED holds the exact messages.
+The corpus is in tests/malformed/: ``case-*`` and ``whatif-*`` files are placed as a
+case file or a what-if, ``procedure-*``, ``people-*`` and ``documents-*`` replace
+that file of a scratch copy of the bundled scenarios (all read by ``casework
+check``), and ``csv-*`` and ``jsonl-*`` files are imported into a new archive.
+EXPECTED holds the exact messages.
 """
 
 from __future__ import annotations
@@ -155,6 +157,46 @@ EXPECTED = {
     "case-whitespace-only": [
         "scenarios/cases/probe.toml: file is empty; expected a TOML document",
     ],
+    "csv-duplicate-seq": [
+        "csv-duplicate-seq.csv:row 3: case 'x-1' seq 1 is already in the archive (or earlier in this file) with another event_id, kind, date; expected the same row again or a new seq; rows imported are never changed",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-empty": [
+        "csv-empty.csv:row 1: the file is empty; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-extra-column": [
+        "csv-extra-column.csv:row 2: 6 fields, more than the 5 columns of the header; expected one field per column (quote fields that hold commas)",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-impossible-date": [
+        "csv-impossible-date.csv:row 2: date '1921-02-30' is not a real day; expected a day that exists in the calendar",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-missing-column": [
+        "csv-missing-column.csv:row 1: column 'kind' is missing; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-not-utf8": [
+        "csv-not-utf8.csv:row 2: byte 0xe9 is not UTF-8; expected UTF-8 text",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-nul-byte": [
+        "csv-nul-byte.csv:row 2: contains a NUL byte; expected UTF-8 text",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-seq-not-a-number": [
+        "csv-seq-not-a-number.csv:row 2: seq 'first' is not a positive whole number; expected 1, 2, 3, ... in the order of the case",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-short-row": [
+        "csv-short-row.csv:row 2: 3 fields, fewer than the 5 columns of the header; expected one field per column (quote fields that hold commas)",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-unknown-kind": [
+        "csv-unknown-kind.csv:row 2: kind 'purge' is not known; expected one of: annul, appeal, background, cancel_hearing, expel, intercede, reinstate, reinstate_as_candidate, request_information, request_verification, schedule_hearing, uphold",
+        "1 bad row; nothing was imported",
+    ],
     "documents-absolute-path": [
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': file '/etc/passwd' is outside the scenarios folder; expected a path inside scenarios",
     ],
@@ -166,6 +208,14 @@ EXPECTED = {
     ],
     "documents-symlink-out": [
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': file 'sources/outside.txt' is outside the scenarios folder; expected a path inside scenarios",
+    ],
+    "jsonl-not-json": [
+        "jsonl-not-json.jsonl:line 2: not valid JSON (Expecting property name enclosed in double quotes); expected one JSON object per line",
+        "1 bad row; nothing was imported",
+    ],
+    "jsonl-not-utf8": [
+        "jsonl-not-utf8.jsonl:line 1: byte 0xe9 is not UTF-8; expected UTF-8 text",
+        "1 bad row; nothing was imported",
     ],
     "people-duplicate-id": [
         "scenarios/people.toml:19: person id 'zalutsky' is defined twice; expected unique ids",
@@ -208,25 +258,65 @@ EXPECTED = {
     "procedure-unknown-source": [
         "scenarios/procedure.toml:69: source state 'citizen' is not a state; expected one of: appealed, expelled, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
     ],
+    "whatif-conflicting-edits": [
+        "scenarios/whatif/probe.toml:13: edit 2 (redate) names event 'reinstated', as edit 1 (remove) does; expected one edit per event",
+    ],
+    "whatif-insert-quotes-a-source": [
+        "scenarios/whatif/probe.toml:11: event 'second-letter': a hypothetical event has no reasoning; expected reasoning = why this might have happened",
+        "scenarios/whatif/probe.toml:18: event 'second-letter': a hypothetical event quotes a source; expected reasoning instead of source and quote",
+        "2 problems",
+    ],
+    "whatif-loops-to-itself": [
+        "scenarios/whatif/probe.toml:3: the chain of bases loops: probe → probe; expected a chain of what-ifs that ends at a case",
+    ],
+    "whatif-markup-in-event-id": [
+        "scenarios/whatif/probe.toml:9: unknown event '[red]nobody[/red]\\x1b[31m' in 'alliluyeva'; expected one of: family-known, father-services, july-days-shelter, expelled, lenin-intercedes, reexamination-implied, reinstated",
+    ],
+    "whatif-redate-impossible-day": [
+        "scenarios/whatif/probe.toml:10: edit 1: date '1922-02-30' is not a real day; expected a day that exists in the calendar",
+    ],
+    "whatif-rule-unknown-trigger": [
+        "scenarios/whatif/probe.toml:8: unknown trigger 'reinstat'; expected one of: expel, appeal, intercede, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_candidate, uphold, annul",
+    ],
+    "whatif-unknown-base": [
+        "scenarios/whatif/probe.toml:3: unknown base 'trotsky'; expected a case or what-if id: alliluyeva, kasparova-popova, late-intercession-kasparova, no-intercession-alliluyeva, no-intercession-kasparova, no-intercession-upheld-kasparova, no-letter-kasparova, probe, second-testimonial-alliluyeva, second-testimonial-kasparova, upheld-after-verification-alliluyeva, upheld-after-verification-kasparova, verification-first-alliluyeva, verification-first-kasparova",
+    ],
+    "whatif-unknown-event": [
+        "scenarios/whatif/probe.toml:9: unknown event 'lenin-writes' in 'alliluyeva'; expected one of: family-known, father-services, july-days-shelter, expelled, lenin-intercedes, reexamination-implied, reinstated",
+    ],
+    "whatif-unknown-op": [
+        "scenarios/whatif/probe.toml:8: edit 1: unknown op 'rewrite'; expected one of: fork, remove, insert, replace, redate",
+    ],
 }
 
 
-def _place(name: str, root: Path) -> Path:
-    """Copy the bundled scenarios to ``root`` and put corpus file ``name`` in place."""
+def _file(name: str) -> Path:
+    """The corpus file called ``name`` (any suffix)."""
+    (found,) = CORPUS.glob(f"{name}.*")
+    return found
+
+
+def _place(name: str, root: Path) -> list[str]:
+    """Copy the bundled scenarios to ``root``, put corpus file ``name`` where it
+    belongs, and return the command that reads it."""
     scenarios = root / "scenarios"
     shutil.copytree(bundled_scenarios(), scenarios)
+    # A link that leads out of the scenarios folder, for documents-symlink-out.
+    (root / "outside.txt").write_text("not a source", encoding="utf-8")
+    os.symlink(root / "outside.txt", scenarios / "sources" / "outside.txt")
     kind = name.split("-")[0]
+    if kind in ("csv", "jsonl"):  # an archive export: imported, not checked
+        shutil.copy(_file(name), root / _file(name).name)
+        return ["import", _file(name).name, "--db", "archive.sqlite"]
     target = {
         "case": scenarios / "cases" / "probe.toml",
+        "whatif": scenarios / "whatif" / "probe.toml",
         "procedure": scenarios / "procedure.toml",
         "people": scenarios / "people.toml",
         "documents": scenarios / "documents.toml",
     }[kind]
-    shutil.copy(CORPUS / f"{name}.toml", target)
-    # A link that leads out of the scenarios folder, for documents-symlink-out.
-    (root / "outside.txt").write_text("not a source", encoding="utf-8")
-    os.symlink(root / "outside.txt", scenarios / "sources" / "outside.txt")
-    return scenarios
+    shutil.copy(_file(name), target)
+    return ["check", "scenarios"]
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -237,7 +327,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 
 def test_the_corpus_is_complete() -> None:
     """Every corpus file has an expected message and vice versa (at least 40 inputs)."""
-    assert sorted(p.stem for p in CORPUS.glob("*.toml")) == sorted(EXPECTED)
+    assert sorted(p.stem for p in CORPUS.iterdir()) == sorted(EXPECTED)
     assert len(EXPECTED) >= 40
 
 
@@ -245,11 +335,12 @@ def test_the_corpus_is_complete() -> None:
 def test_malformed_input(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Callable[..., object]
 ) -> None:
-    """`casework check` reports exactly the expected lines, exit 1, and writes nothing."""
-    _place(name, tmp_path)
+    """check (or import, for archive files) reports exactly the expected lines, exit 1,
+    and writes nothing: no file changed, no archive left behind."""
+    command = _place(name, tmp_path)
     monkeypatch.chdir(tmp_path)
     before = _snapshot(tmp_path)
-    result = cli("check", "scenarios")
+    result = cli(*command)
     assert (result.code, result.out) == (1, "")
     assert result.err.splitlines() == EXPECTED[name]
     assert "Traceback" not in result.err
