@@ -95,6 +95,12 @@ def _parser() -> _Parser:
     )
     p.add_argument("whatif", metavar="FILE_OR_ID", help="a what-if id, or a what-if file")
     p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument(
+        "--export",
+        type=_export_path,
+        metavar="FILE.svg|FILE.html",
+        help="write the comparison to an SVG picture or an HTML page instead",
+    )
 
     p = sub.add_parser("check", help="check case files against the procedure and sources")
     p.add_argument(
@@ -153,6 +159,8 @@ def _parse(parser: _Parser, argv: Sequence[str] | None) -> argparse.Namespace:
             command.error("--export cannot be used with --json or --step")
         if args.step and args.json:
             command.error("--step cannot be used with --json")
+    if args.command == "whatif" and args.export and args.json:
+        command.error("--export cannot be used with --json")
     return args
 
 
@@ -244,6 +252,11 @@ def _cmd_whatif(args: argparse.Namespace, out: Console, err: Console) -> int:
     comparison = whatif.compare(book)
     if args.json:
         out.out(json.dumps(comparison.to_mapping(), ensure_ascii=False, indent=2), highlight=False)
+    elif args.export:
+        from casework.export import export
+
+        path = export(WhatIfView(comparison, book), args.export, title=whatif.title or whatif.id)
+        out.print(plain(f"wrote {path} ({whatif.id})"), soft_wrap=True)
     else:
         out.print(WhatIfView(comparison, book))
     return EXIT_OK

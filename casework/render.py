@@ -450,7 +450,7 @@ class WhatIfView:
         c = self.comparison
         w = c.whatif
         base = c.base.case
-        based = f"{base.title} ({base.id})" if w.base == base.id else f"what-if {w.base}"
+        based = f"{base.title} · {base.id}" if w.base == base.id else f"what-if {w.base}"
         lines: list[RenderableType] = [
             Text.assemble(plain(w.title or w.id, "case.title"), " ", plain(f"({w.id})", "case.id")),
             Text.assemble(("Based on: ", "case.label"), plain(based)),

@@ -237,6 +237,26 @@ class TestExport:
         assert page.code == render(Timeline(book.replay("alliluyeva", until=5), book))
         assert "Stopped after event 5 of 7: state intercession" in page.code
 
+    def test_cli_whatif_export(
+        self, book: Casebook, cli: Callable[..., object], tmp_path: Path
+    ) -> None:
+        """whatif --export writes the comparison, exactly as the terminal shows it."""
+        from casework.render import WhatIfView
+
+        target = tmp_path / "w.html"
+        result = cli("whatif", "late-intercession-kasparova", "--export", str(target))
+        assert (result.code, result.out, result.err) == (
+            0,
+            f"wrote {target} (late-intercession-kasparova)\n",
+            "",
+        )
+        page = html_code(target.read_text("utf-8"))
+        comparison = book.whatif("late-intercession-kasparova").compare(book)
+        assert page.code == render(WhatIfView(comparison, book))
+        svg = tmp_path / "w.svg"
+        assert cli("whatif", "second-testimonial-alliluyeva", "--export", str(svg)).code == 0
+        assert "Outcome in what-if: illegal" in svg_lines(svg.read_text("utf-8"))
+
     def test_cli_export_every_case(self, cli: Callable[..., object], tmp_path: Path) -> None:
         """With no case, every case goes into one file, as on the terminal."""
         target = tmp_path / "all.svg"
