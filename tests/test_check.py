@@ -129,7 +129,7 @@ class TestProblems:
         edit(case, "Kasparova’s expulsion", "Kasparova's expulsion")
         result = cli("check", str(scenarios))
         assert result.err == (
-            f"{case}:118: event 'verification-requested': quote not found in document "
+            f"{case}:117: event 'verification-requested': quote not found in document "
             "'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): it matches "
             "up to ' the case of Comrade Kasparova' and then reads \"'s expulsion from th\" where "
             "the source has '’s expulsion from th' (APOSTROPHE vs RIGHT SINGLE QUOTATION MARK); "
