@@ -7,7 +7,9 @@ only: nothing in them is ever evaluated.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -25,28 +27,36 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """Return the file's text, or raise a CaseFileError that says why it cannot be read."""
+    """Return the file's text, or raise a CaseFileError that says why it cannot be read.
+
+    The file is opened once and at most ``max_bytes + 1`` bytes are read, so a file
+    that grows after it was measured is still refused. Anything but a regular file
+    (a named pipe, a device) is refused before it is opened: opening a pipe would
+    wait for a writer, and reading a device may never end.
+    """
     try:
-        size = path.stat().st_size
+        kind = _not_regular(os.stat(path).st_mode)
+        if kind:
+            raise CaseFileError(_not_a_file(path, kind))
+        # O_NONBLOCK: should the path have become a pipe since stat, open returns at once.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise CaseFileError(Problem.at(path, 0, "no such file")) from None
     except OSError as err:
         raise CaseFileError(Problem.at(path, 0, f"cannot read: {err.strerror}")) from None
-    if path.is_dir():
-        raise CaseFileError(Problem.at(path, 0, "is a folder; expected a file"))
-    if size > max_bytes:
-        raise CaseFileError(
-            Problem.at(
-                path,
-                0,
-                f"file is {size:,} bytes",
-                f"expected at most {max_bytes:,} bytes",
-            )
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise CaseFileError(Problem.at(path, 0, f"cannot read: {err.strerror}")) from None
+    with os.fdopen(fd, "rb") as f:
+        try:
+            info = os.fstat(f.fileno())
+            kind = _not_regular(info.st_mode)
+            if kind:
+                raise CaseFileError(_not_a_file(path, kind))
+            if info.st_size > max_bytes:
+                raise CaseFileError(_too_big(path, f"{info.st_size:,} bytes", max_bytes))
+            raw = f.read(max_bytes + 1)
+        except OSError as err:
+            raise CaseFileError(Problem.at(path, 0, f"cannot read: {err.strerror}")) from None
+    if len(raw) > max_bytes:  # it grew after fstat
+        raise CaseFileError(_too_big(path, f"more than {max_bytes:,} bytes", max_bytes))
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise CaseFileError(Problem.at(path, line, "contains a NUL byte", "expected UTF-8 text"))
@@ -64,6 +74,31 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         ) from None
 
 
+def _not_regular(mode: int) -> str:
+    """'' for a regular file; else what the file is."""
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "named pipe"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "device"
+    return "special file"
+
+
+def _not_a_file(path: Path, kind: str) -> Problem:
+    if kind == "folder":
+        return Problem.at(path, 0, "is a folder; expected a file")
+    return Problem.at(path, 0, f"not a regular file (a {kind}); expected a text file")
+
+
+def _too_big(path: Path, size: str, max_bytes: int) -> Problem:
+    return Problem.at(path, 0, f"file is {size}", f"expected at most {max_bytes:,} bytes")
+
+
 class TomlFile:
     """A parsed TOML file that remembers where its tables and keys are."""
 
@@ -71,7 +106,9 @@ class TomlFile:
         self.path = path
         self.text = text
         self.data = data
-        self._lines = text.splitlines()
+        # Lines as TOML (and tomllib's error positions) count them: only "\n" ends one.
+        # str.splitlines would also split at U+2028, U+0085, \x0c ... inside strings.
+        self._lines = [line.removesuffix("\r") for line in text.split("\n")]
         self._headers = self._scan_headers()
 
     @classmethod

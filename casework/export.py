@@ -3,8 +3,8 @@
 The renderable is drawn exactly as the terminal would draw it at ``width``
 columns, recorded, and exported with rich's ``export_svg``/``export_html`` in
 a light theme made for a white page. The file is written atomically: a
-temporary file in the same folder, then ``os.replace``, so a reader never
-sees half a file and an old file survives a failed export.
+temporary file in the same folder, synced, then ``os.replace``, so a reader
+never sees half a file and an old file survives a failed export.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import html
 import io
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 from rich.console import Console, RenderableType
@@ -21,7 +22,7 @@ from rich.terminal_theme import TerminalTheme
 from casework.errors import CaseworkError
 from casework.render import THEME
 
-__all__ = ["FORMATS", "LIGHT", "export"]
+__all__ = ["FORMATS", "LIGHT", "UnknownFormat", "export"]
 
 #: The file suffixes :func:`export` writes.
 FORMATS = (".svg", ".html")
@@ -43,6 +44,20 @@ LIGHT = TerminalTheme(
         (75, 85, 99),  # white (grey: white itself vanishes on white)
     ],
 )
+
+
+class UnknownFormat(CaseworkError, ValueError):
+    """:func:`export` was asked for a suffix it does not write; keeps ``.path`` and
+    ``.suffix``. Also a ValueError, as it was before it joined the family."""
+
+    def __init__(self, path: Path, suffix: str) -> None:
+        self.path = path
+        self.suffix = suffix
+        super().__init__(
+            f"{path}: cannot export to {suffix or 'a file without a suffix'!r}; "
+            f"expected a name ending in {' or '.join(FORMATS)}"
+        )
+
 
 _HTML = """\
 <!DOCTYPE html>
@@ -77,16 +92,15 @@ def export(
 
     The content is what the terminal shows at ``width`` columns (the default, 80,
     is the width of piped output); ``title`` heads the picture or page. Returns
-    the path written. Raises ValueError for another suffix, and CaseworkError
-    when the file cannot be written (the old file, if any, is left as it was).
+    the path written. Raises :class:`UnknownFormat` for another suffix, and
+    CaseworkError when the file cannot be written (the old file, if any, is left
+    as it was). When ``path`` is a symlink, the file it points to is replaced and
+    the link kept; an existing file keeps its permission bits.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise ValueError(
-            f"{path}: cannot export to {suffix or 'a file without a suffix'!r}; "
-            f"expected a name ending in {' or '.join(FORMATS)}"
-        )
+        raise UnknownFormat(path, suffix)
     console = Console(
         file=io.StringIO(),
         record=True,
@@ -110,16 +124,51 @@ def export(
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    """Write ``text`` to ``path`` whole or not at all.
+
+    A temporary file beside the target is written, flushed and synced, given the
+    old file's permission bits, and renamed over it; the folder is then synced
+    (best effort) so the rename survives a crash. A symlink is written through:
+    the file it points to is replaced and the link is kept. On any failure,
+    Ctrl-C included, the temporary file is removed and the old file is untouched.
+    """
+    created = False
     try:
+        # realpath, not resolve: it never raises (a dangling link's file is created).
+        target = Path(os.path.realpath(path)) if path.is_symlink() else path
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
         # os.open with 0o666 lets the umask decide the mode, as for any new file.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        created = True
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
-        os.replace(tmp, path)
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():
+            shutil.copymode(target, tmp)
+        os.replace(tmp, target)
+        created = False
     except OSError as err:
-        tmp.unlink(missing_ok=True)
         raise CaseworkError(
             f"{path}: cannot write ({err.strerror or err}); expected a file in an existing, "
             "writable folder"
         ) from None
+    finally:
+        if created:
+            tmp.unlink(missing_ok=True)
+    _sync_folder(target.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable; where folders cannot be opened or
+    synced (Windows, some file systems) the rename is left to the system."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

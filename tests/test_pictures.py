@@ -219,9 +219,10 @@ class TestExport:
         assert sorted(p.name for p in tmp_path.iterdir()) == ["d.html", "t.svg"]
 
     def test_other_suffix_is_refused(self, tmp_path: Path) -> None:
-        """Only .svg and .html are written."""
+        """Only .svg and .html are written; another suffix is a CaseworkError."""
         with pytest.raises(
-            ValueError, match=r"cannot export to '\.png'; expected a name ending in \.svg or \.html"
+            CaseworkError,
+            match=r"cannot export to '\.png'; expected a name ending in \.svg or \.html",
         ):
             export("x", tmp_path / "t.png")
         assert list(tmp_path.iterdir()) == []
