@@ -12,15 +12,18 @@ from casework.errors import (
     CaseFileError,
     CaseworkError,
     IllegalTransition,
+    InvalidUntil,
     Problem,
     UnknownCase,
+    UnknownName,
+    UnknownWhatIf,
 )
 from casework.events import BACKGROUND, Citation, Event
 from casework.people import Person
-from casework.procedure import PENDING, Procedure, StateDef, TransitionDef
+from casework.procedure import ILLEGAL, PENDING, Procedure, StateDef, TransitionDef
 from casework.replay import History, Step, replay
 from casework.sources import Document
-from casework.whatif import ILLEGAL, Comparison, Rule, Run, WhatIf, hypothetical, run
+from casework.whatif import Comparison, Rule, Run, WhatIf, hypothetical, run
 
 __version__ = "0.1.0"
 
@@ -40,6 +43,7 @@ __all__ = [
     "HistDate",
     "History",
     "IllegalTransition",
+    "InvalidUntil",
     "Person",
     "Problem",
     "Procedure",
@@ -49,6 +53,8 @@ __all__ = [
     "Step",
     "TransitionDef",
     "UnknownCase",
+    "UnknownName",
+    "UnknownWhatIf",
     "WhatIf",
     "__version__",
     "archive_stats",

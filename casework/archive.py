@@ -37,7 +37,7 @@ from casework.errors import (
     display_path,
 )
 from casework.events import BACKGROUND, BASES
-from casework.procedure import Procedure
+from casework.procedure import ILLEGAL, Procedure
 
 __all__ = [
     "COLUMNS",
@@ -138,6 +138,22 @@ def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connectio
     """Open an archive (creating its tables when ``create``); CaseworkError when it
     is missing or not an archive."""
     p = Path(path)
+    con = _connect(p, create=create)
+    try:
+        if _needs_schema(con, p, create=create):
+            con.execute("BEGIN IMMEDIATE")
+            _create_schema(con)
+            con.execute("COMMIT")
+    except BaseException:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+        con.close()
+        raise
+    return con
+
+
+def _connect(p: Path, *, create: bool) -> sqlite3.Connection:
+    """A connection to ``p`` in autocommit mode (transactions are explicit)."""
     if not create and not p.is_file():
         raise CaseworkError(
             f"{display_path(p)}: no such archive; expected a file made by casework import"
@@ -148,30 +164,40 @@ def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connectio
             "expected an archive path in an existing folder"
         )
     try:
-        con = sqlite3.connect(p, isolation_level=None)  # transactions are explicit
+        return sqlite3.connect(p, isolation_level=None)
     except sqlite3.Error as err:
         raise CaseworkError(
             f"{display_path(p)}: cannot open the archive ({err}); expected a writable file"
         ) from None
+
+
+def _needs_schema(con: sqlite3.Connection, p: Path, *, create: bool) -> bool:
+    """True when ``create`` and the file has no tables yet (new, or 0 bytes); a
+    CaseworkError when it is not an archive of this schema."""
     try:
         version = con.execute("PRAGMA user_version").fetchone()[0]
         empty = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-        if version == 0 and create and empty:  # never add tables to another program's file
-            con.executescript(_SCHEMA + f"PRAGMA user_version = {SCHEMA_VERSION};")
-        elif version != SCHEMA_VERSION:
-            raise CaseworkError(
-                f"{display_path(p)}: not a casework archive (schema {version}); "
-                f"expected schema {SCHEMA_VERSION}"
-            )
     except sqlite3.DatabaseError as err:
-        con.close()
         raise CaseworkError(
             f"{display_path(p)}: cannot read the archive ({err}); expected an SQLite file"
         ) from None
-    except CaseworkError:
-        con.close()
-        raise
-    return con
+    if version == 0 and create and empty:  # never add tables to another program's file
+        return True
+    if version != SCHEMA_VERSION:
+        raise CaseworkError(
+            f"{display_path(p)}: not a casework archive (schema {version}); "
+            f"expected schema {SCHEMA_VERSION}"
+        )
+    return False
+
+
+def _create_schema(con: sqlite3.Connection) -> None:
+    """Create the tables inside the caller's transaction (executescript would
+    commit it), so a failed import takes them away again."""
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            con.execute(statement)
+    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 # -- reading import files ----------------------------------------------------------
@@ -427,9 +453,11 @@ def import_file(
     row number, the header being row 1; by line in JSON Lines) and the archive
     is left as it was. A row already in the archive (same case and seq, same
     values) is skipped; one that differs from what is stored is a bad row,
-    since rows already imported are never changed. An archive the import
-    created is removed again when it fails. ``progress`` is called with the
-    number of rows read every 5,000 rows.
+    since rows already imported are never changed. A title is the exception:
+    a case stored without one may be given one, but a different title for a
+    case that has one is a bad row. An archive the import created is removed
+    again when it fails, and a 0-byte file given as ``db`` is left at 0 bytes.
+    ``progress`` is called with the number of rows read every 5,000 rows.
     """
     file = Path(path)
     where = display_path(file)
@@ -446,13 +474,28 @@ def import_file(
             "expected a .csv or .jsonl file"
         )
     checker = _Checker(procedures)
-    created = not Path(db).exists()
-    con = open_archive(db, create=True)
+    archive = Path(db)
+    created = not archive.exists()
+    con = _connect(archive, create=True)
     problems: list[Problem] = []
     bad = n = added = present = cases_added = 0
     case_info: dict[str, tuple[str, str]] = {}
     try:
-        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as err:  # locked, read-only
+            raise CaseworkError(
+                f"{display_path(archive)}: cannot write the archive ({err}); "
+                "expected a writable file no other program is writing"
+            ) from None
+        except sqlite3.DatabaseError as err:  # not SQLite
+            raise CaseworkError(
+                f"{display_path(archive)}: cannot read the archive ({err}); expected an SQLite file"
+            ) from None
+        # The tables of a new (or 0-byte) archive are made in the import's own
+        # transaction: a failed import leaves such a file exactly as it was.
+        if _needs_schema(con, archive, create=True):
+            _create_schema(con)
         for n, (place, row) in enumerate(rows, start=1):
             if progress is not None and n % 5000 == 0:
                 progress(n)
@@ -482,7 +525,7 @@ def import_file(
             con.execute("ROLLBACK")
         con.close()
         if created:  # and leave no empty archive behind
-            Path(db).unlink(missing_ok=True)
+            archive.unlink(missing_ok=True)
         raise
     con.close()
     return ImportReport(where, n, added, present, cases_added)
@@ -532,12 +575,13 @@ def _store(
                 Problem(
                     place,
                     0,
-                    f"case {case_id!r} is titled {known[1]!r}, not {title!r}",
-                    "expected one title per case (or leave it empty)",
+                    f"case {case_id!r} already has the title {known[1]!r}",
+                    "expected the same title or none",
                 ),
                 new_case,
                 0,
             )
+        # The one change an import makes to a stored case: a title it lacked.
         con.execute("UPDATE cases SET title = ? WHERE case_id = ?", (title, case_id))
         case_info[case_id] = (procedure, title)
     if con.execute(_INSERT, values).rowcount == 1:
@@ -684,8 +728,6 @@ class ArchiveStats:
             "illegal": [i.to_mapping() for i in self.illegal],
         }
 
-
-ILLEGAL = "illegal"
 
 _STREAM = (
     "SELECT case_id, kind, CASE WHEN ns_from = ns_to THEN ns_from END FROM events{where} "

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import attrs
 
@@ -13,9 +16,10 @@ from casework.dates import HistDate
 from casework.errors import (
     CaseFileError,
     IllegalTransition,
+    InvalidUntil,
     Problem,
     UnknownCase,
-    UnknownName,
+    UnknownWhatIf,
     display_path,
 )
 from casework.paths import procedure_problems
@@ -25,7 +29,14 @@ from casework.replay import History, replay
 from casework.sources import Document, read_documents
 from casework.whatif import WHATIF_DIR, WhatIf, read_whatif, resolve_whatifs
 
-__all__ = ["Casebook", "bundled_scenarios", "check_paths", "load_casebook"]
+__all__ = [
+    "Casebook",
+    "bundled_scenarios",
+    "check_paths",
+    "load_casebook",
+    "parse_until",
+    "scenarios_root",
+]
 
 PROCEDURE_FILE = "procedure.toml"
 #: The files of a scenarios folder that every case shares (beside procedures/*.toml).
@@ -46,6 +57,40 @@ def bundled_scenarios() -> Path:
     return installed if installed.is_dir() else here.parent / "scenarios"
 
 
+#: An event number: at most three digits, so that "1921" is a year.
+_EVENT_NUMBER = re.compile(r"[0-9]{1,3}")
+
+
+def parse_until(value: str) -> int | HistDate:
+    """Where to stop a replay: 1–3 digits are an event number, anything else a date
+    (EDTF) with an end; raise InvalidUntil otherwise.
+
+    >>> parse_until("5")
+    5
+    >>> parse_until("1921").upper
+    (1921, 12, 31)
+    """
+    if _EVENT_NUMBER.fullmatch(value):
+        return int(value)
+    try:
+        date = HistDate.parse(value)
+    except ValueError:
+        raise InvalidUntil(
+            value, "is neither an event number nor a date", "expected e.g. 5 or 1921-12-20"
+        ) from None
+    if date.upper is None:
+        raise InvalidUntil(value, "has an open end", "expected a date with an end, e.g. 1921-12-20")
+    return date
+
+
+def _read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy, so that a frozen casebook cannot be changed through its mappings.
+
+    Not generic: the attrs mypy plugin cannot bind a generic converter's type variables.
+    """
+    return MappingProxyType(dict(mapping))
+
+
 @attrs.frozen
 class Casebook:
     """Everything in one scenarios folder, checked; immutable.
@@ -56,13 +101,13 @@ class Casebook:
     """
 
     root: Path
-    procedures: Mapping[str, Procedure]
-    people: Mapping[str, Person]
-    documents: Mapping[str, Document]
-    cases: Mapping[str, Case]
-    whatifs: Mapping[str, WhatIf] = attrs.field(factory=dict)
+    procedures: Mapping[str, Procedure] = attrs.field(converter=_read_only)
+    people: Mapping[str, Person] = attrs.field(converter=_read_only)
+    documents: Mapping[str, Document] = attrs.field(converter=_read_only)
+    cases: Mapping[str, Case] = attrs.field(converter=_read_only)
+    whatifs: Mapping[str, WhatIf] = attrs.field(factory=dict, converter=_read_only)
     problems: tuple[Problem, ...] = ()
-    broken: Mapping[str, tuple[Problem, ...]] = attrs.field(factory=dict)
+    broken: Mapping[str, tuple[Problem, ...]] = attrs.field(factory=dict, converter=_read_only)
 
     def case(self, case_id: str) -> Case:
         """The case with this id; UnknownCase lists the known ones, and
@@ -75,21 +120,22 @@ class Casebook:
             raise UnknownCase(case_id, sorted(self.cases)) from None
 
     def whatif(self, whatif_id: str) -> WhatIf:
-        """The what-if with this id; UnknownName lists the known ones, and
+        """The what-if with this id; UnknownWhatIf lists the known ones, and
         CaseFileError gives the problems of a what-if that did not load."""
         try:
             return self.whatifs[whatif_id]
         except KeyError:
             if whatif_id in self.broken:
                 raise CaseFileError(list(self.broken[whatif_id])) from None
-            raise UnknownName("what-if", whatif_id, sorted(self.whatifs)) from None
+            raise UnknownWhatIf(whatif_id, sorted(self.whatifs)) from None
 
     def procedure_of(self, case: Case) -> Procedure:
         """The procedure a case is replayed against."""
         return self.procedures[case.procedure]
 
     def replay(self, case_id: str, *, until: int | HistDate | str | None = None) -> History:
-        """Replay a case; ``until`` is an event number, a date, or an EDTF string.
+        """Replay a case; ``until`` is an event number, a date, or a string read by
+        :func:`parse_until` ("5" is event 5, "1921" the year 1921).
 
         >>> book = load_casebook()
         >>> book.replay("alliluyeva", until="1921-12-20").state
@@ -97,7 +143,7 @@ class Casebook:
         """
         case = self.case(case_id)
         if isinstance(until, str):
-            until = HistDate.parse(until)
+            until = parse_until(until)
         return replay(case, self.procedure_of(case), until=until)
 
     def person(self, person_id: str) -> Person:
@@ -336,7 +382,8 @@ def load_casebook(path: str | Path | None = None, *, strict: bool = True) -> Cas
     return book
 
 
-def _scenarios_root(file: Path) -> Path | None:
+def scenarios_root(file: Path) -> Path | None:
+    """The scenarios folder a file lies in (the nearest with procedure.toml), or None."""
     for parent in file.resolve().parents:
         if (parent / PROCEDURE_FILE).is_file():
             return parent
@@ -368,7 +415,7 @@ def _check_case_file(path: Path, problems: list[Problem]) -> None:
     """One case file, against the scenarios folder it lies in (the bundled one when
     it lies in none); in a cases/ folder, its id must differ from those of the
     files before it, as when the folder is checked whole."""
-    found_root = _scenarios_root(path)
+    found_root = scenarios_root(path)
     root = found_root or bundled_scenarios()
     ctx_problems: list[Problem] = []
     ctx = _context(root, ctx_problems)
@@ -441,12 +488,12 @@ def check_paths(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
             return
         checked += 1
         if _is_whatif(path):
-            _check_whatif_file(path, _scenarios_root(path) or bundled_scenarios(), problems)
+            _check_whatif_file(path, scenarios_root(path) or bundled_scenarios(), problems)
         else:
             _check_case_file(path, problems)
 
     for path in targets:
-        if path.is_dir() and not (path / PROCEDURE_FILE).is_file() and _scenarios_root(path):
+        if path.is_dir() and not (path / PROCEDURE_FILE).is_file() and scenarios_root(path):
             files = sorted(path.glob("*.toml"))  # cases/ or whatif/ of a scenarios folder
             if not files:
                 problems.append(

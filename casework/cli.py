@@ -17,10 +17,16 @@ from rich.console import Console
 from rich.text import Text
 
 from casework import __version__, paths
-from casework.casebook import Casebook, check_paths, load_casebook
+from casework.casebook import Casebook, check_paths, load_casebook, parse_until
 from casework.cases import Context
 from casework.dates import HistDate
-from casework.errors import CaseFileError, CaseworkError, IllegalTransition, UnknownName
+from casework.errors import (
+    CaseFileError,
+    CaseworkError,
+    IllegalTransition,
+    InvalidUntil,
+    UnknownName,
+)
 from casework.render import PathsView, Timeline, make_console, plain
 from casework.replay import History
 
@@ -46,14 +52,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _until(value: str) -> int | HistDate:
-    if value.isdigit():
-        return int(value)
+    """1–3 digits are an event number, anything else a date with an end ("1921": the year)."""
     try:
-        return HistDate.parse(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{value!r} is neither an event number nor a date; expected e.g. 5 or 1921-12-20"
-        ) from None
+        return parse_until(value)
+    except InvalidUntil as bad:
+        raise argparse.ArgumentTypeError(str(bad)) from None
 
 
 def _parser() -> _Parser:
@@ -75,7 +78,10 @@ def _parser() -> _Parser:
     p.add_argument("case", nargs="?", help="case id (default: every case)")
     p.add_argument("--step", action="store_true", help="wait for Enter between events")
     p.add_argument(
-        "--until", type=_until, metavar="N|DATE", help="stop after event N, or at a date"
+        "--until",
+        type=_until,
+        metavar="N|DATE",
+        help="stop after event N (1-3 digits), or at a date (1921 is the year)",
     )
     p.add_argument("--json", action="store_true", help="print the replay as JSON")
     p.add_argument(
@@ -200,29 +206,28 @@ def _cmd_list(args: argparse.Namespace, out: Console, err: Console) -> int:
 
     book = _book(args)
     if args.json:
+        by_case: dict[str, list[dict[str, Any]]] = {}  # each what-if compared once
+        for w in sorted(book.whatifs.values(), key=lambda w: w.id):
+            c = w.compare(book)
+            by_case.setdefault(c.base.case.id, []).append(
+                {
+                    "whatif": w.id,
+                    "base": w.base,
+                    "title": w.title,
+                    "events": len(c.counterfactual.case.events),
+                    "outcome": c.outcome,
+                }
+            )
         rows = []
         for case_id in sorted(book.cases):
             h = book.replay(case_id)
-            whatifs = []
-            for w in sorted(book.whatifs.values(), key=lambda w: w.id):
-                c = w.compare(book)
-                if c.base.case.id == case_id:
-                    whatifs.append(
-                        {
-                            "whatif": w.id,
-                            "base": w.base,
-                            "title": w.title,
-                            "events": len(c.counterfactual.case.events),
-                            "outcome": c.outcome,
-                        }
-                    )
             rows.append(
                 {
                     "case": case_id,
                     "title": h.case.title,
                     "events": len(h.events),
                     "outcome": h.outcome,
-                    "whatifs": whatifs,
+                    "whatifs": by_case.get(case_id, []),
                 }
             )
         out.out(json.dumps(rows, ensure_ascii=False, indent=2), highlight=False)
@@ -234,14 +239,14 @@ def _cmd_list(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _cmd_whatif(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pathlib import Path
 
-    from casework.casebook import _scenarios_root, bundled_scenarios
+    from casework.casebook import bundled_scenarios, scenarios_root
     from casework.errors import display_path
     from casework.render import WhatIfView
 
     target = Path(args.whatif)
     skip = ""
     if target.suffix == ".toml" or target.exists():
-        root = args.scenarios or _scenarios_root(target) or bundled_scenarios()
+        root = args.scenarios or scenarios_root(target) or bundled_scenarios()
         book = load_casebook(root, strict=False)
         whatif = _load_whatif(target, book)
         skip = display_path(target)  # its problems, if any, were the error
@@ -399,12 +404,11 @@ def _export_replay(
 def _case_or_whatif(book: Casebook, name: str) -> tuple[Any, str, str]:
     """A case's replay, or a what-if's history (up to any illegal event), with the
     what-if's title for a diagram and its question for a dossier ("" for a case)."""
-    whatifs = getattr(book, "whatifs", None) or {}
-    if name in book.cases or name not in whatifs:
+    if name in book.cases or name not in book.whatifs:
         return book.replay(name), "", ""
     from casework.whatif import run
 
-    whatif = whatifs[name]
+    whatif = book.whatifs[name]
     result = run(*whatif.build(book))
     return (
         result.history,

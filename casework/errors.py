@@ -14,9 +14,11 @@ __all__ = [
     "CaseFileError",
     "CaseworkError",
     "IllegalTransition",
+    "InvalidUntil",
     "Problem",
     "UnknownCase",
     "UnknownName",
+    "UnknownWhatIf",
 ]
 
 
@@ -66,7 +68,12 @@ class CaseFileError(CaseworkError):
 
 
 class UnknownCase(CaseworkError, KeyError):
-    """No case (or what-if) with that id in the casebook."""
+    """No case with that id in the casebook; keeps ``.case_id`` and ``.known``.
+
+    A KeyError too, for callers that look a case up as in a mapping.
+    """
+
+    what = "case"
 
     def __init__(self, case_id: str, known: list[str]) -> None:
         self.case_id = case_id
@@ -74,7 +81,8 @@ class UnknownCase(CaseworkError, KeyError):
         super().__init__(case_id)
 
     def __str__(self) -> str:
-        return f"no case {self.case_id!r}; known cases: {', '.join(self.known) or 'none'}"
+        known = ", ".join(self.known) or "none"
+        return f"no {self.what} {self.case_id!r}; known {self.what}s: {known}"
 
 
 class IllegalTransition(CaseworkError):
@@ -108,6 +116,18 @@ class IllegalTransition(CaseworkError):
         return f"{origin}: {self.describe()}" if origin else self.describe()
 
 
+class InvalidUntil(CaseworkError, ValueError):
+    """Where to stop a replay is neither an event number nor a date with an end.
+
+    Keeps ``.value`` (what was given) and ``.why``.
+    """
+
+    def __init__(self, value: str, why: str, expected: str) -> None:
+        self.value = value
+        self.why = why
+        super().__init__(f"{value!r} {why}; {expected}")
+
+
 class UnknownName(CaseworkError, ValueError):
     """A state, event kind or outcome that the procedure does not define.
 
@@ -124,3 +144,19 @@ class UnknownName(CaseworkError, ValueError):
     def __str__(self) -> str:
         where = f" in procedure {self.procedure!r}" if self.procedure else ""
         return f"no {self.what} {self.name!r}{where}; expected one of: {', '.join(self.known)}"
+
+
+class UnknownWhatIf(UnknownCase, UnknownName):
+    """No what-if with that id in the casebook; keeps ``.case_id`` (also ``.name``)
+    and ``.known``.
+
+    An UnknownCase (so a KeyError) like a missing case, and an UnknownName, which
+    ``Casebook.whatif`` raised before.
+    """
+
+    what = "what-if"
+
+    def __init__(self, whatif_id: str, known: list[str]) -> None:
+        # UnknownCase.__init__ would pass one argument on to UnknownName's.
+        UnknownName.__init__(self, "what-if", whatif_id, known)
+        self.case_id = whatif_id

@@ -23,10 +23,13 @@ from casework.errors import CaseFileError, IllegalTransition, Problem
 if TYPE_CHECKING:
     from casework._schema import Where
 
-__all__ = ["PENDING", "Procedure", "Runner", "StateDef", "TransitionDef"]
+__all__ = ["ILLEGAL", "PENDING", "Procedure", "Runner", "StateDef", "TransitionDef"]
 
 #: The outcome of a history that stops in a state that is not an outcome.
 PENDING = "pending"
+
+#: The outcome of a history that an edit, a rule or an archive row has made illegal.
+ILLEGAL = "illegal"
 
 
 @attrs.frozen

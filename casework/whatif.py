@@ -36,7 +36,7 @@ from casework.cases import Case, Context, check_event_row
 from casework.dates import CALENDARS, HistDate
 from casework.errors import CaseFileError, IllegalTransition, Problem
 from casework.events import Event, Origin
-from casework.procedure import Procedure, TransitionDef
+from casework.procedure import ILLEGAL, Procedure, TransitionDef
 from casework.replay import History, Step, replay
 
 if TYPE_CHECKING:
@@ -61,9 +61,6 @@ __all__ = [
     "resolve_whatifs",
     "run",
 ]
-
-#: The outcome of a history that an edit or a rule has made illegal.
-ILLEGAL = "illegal"
 
 #: The folder of a scenarios folder that holds what-if files.
 WHATIF_DIR = "whatif"

@@ -493,7 +493,7 @@ class TestCommand:
         result = cli("whatif", "trotsky")
         assert result.code == 1
         assert result.err.startswith(
-            "casework: no what-if 'trotsky'; expected one of: late-intercession-kasparova, "
+            "casework: no what-if 'trotsky'; known what-ifs: late-intercession-kasparova, "
         )
 
     def test_list_shows_whatifs_under_their_base(self, cli: Callable[..., object]) -> None:
