@@ -1,6 +1,11 @@
 """casework: historical case files as executable, source-cited state machines.
 
-The public API is what this module exports; everything else is internal.
+The core API is what this module exports. A few modules are public as well, each
+for one audience: ``casework.testing``, ``casework.paths`` and
+``casework.strategies`` (assertions, path enumeration and Hypothesis strategies
+for users' tests), ``casework.render``, ``casework.diagram``, ``casework.dossier``
+and ``casework.export`` (terminal views, Mermaid, dossiers, SVG/HTML). Modules and
+names that start with ``_`` are internal.
 """
 
 from casework.archive import ArchiveStats, archive_stats, import_file
