@@ -110,6 +110,8 @@ def _fmt_edtf(text: str) -> str:
                 (int(a["y"]), int(a["m"]), int(a["d"])),
                 (int(b["y"]), int(b["m"]), int(b["d"])),
             )
+        if a and b and not (a["m"] or b["m"] or a["q"] or b["q"]):
+            return f"{a['y']}–{b['y']}"  # 1905–1917
         return f"{_fmt_single(start) or start} – {_fmt_single(end) or end}"
     return _fmt_single(text) or text
 

@@ -24,6 +24,8 @@ class TestDisplay:
             ("1921-12-20?", "gregorian", "20 Dec 1921?"),
             ("../..", "gregorian", "date unknown"),
             ("../1917", "gregorian", "by the end of 1917"),
+            ("1905/1917", "gregorian", "1905–1917"),
+            ("1917-02/1917-10", "gregorian", "Feb 1917 – Oct 1917"),
             ("1921-12/..", "gregorian", "from the start of Dec 1921"),
             ("../1917-02", "julian", "by the end of Feb 1917 O.S. (13 Mar 1917 N.S.)"),
             ("1917-07-03/1917-07-05", "julian", "3–5 Jul 1917 O.S. (16–18 Jul 1917 N.S.)"),
