@@ -41,7 +41,9 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         # O_NONBLOCK: should the path have become a pipe since stat, open returns at once.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise CaseFileError(Problem.at(path, 0, "no such file")) from None
+        raise CaseFileError(
+            Problem.at(path, 0, "no such file", "expected an existing file")
+        ) from None
     except OSError as err:
         raise CaseFileError(Problem.at(path, 0, f"cannot read: {err.strerror}")) from None
     with os.fdopen(fd, "rb") as f:
@@ -61,7 +63,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise CaseFileError(Problem.at(path, line, "contains a NUL byte", "expected UTF-8 text"))
     try:
-        return raw.decode("utf-8")
+        return raw.decode("utf-8-sig")  # a byte-order mark (Windows editors) is dropped
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         raise CaseFileError(

@@ -461,8 +461,10 @@ def import_file(
     """
     file = Path(path)
     where = display_path(file)
-    if not file.is_file():
+    if not file.exists():
         raise CaseworkError(f"{where}: no such file; expected a .csv or .jsonl file")
+    if not file.is_file():
+        raise CaseworkError(f"{where}: not a regular file; expected a .csv or .jsonl file")
     suffix = file.suffix.lower()
     if suffix == ".csv":
         rows = _csv_rows(file, where)

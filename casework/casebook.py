@@ -240,15 +240,23 @@ def _read_cases(
             _mark_broken(broken, _ids_of(file, "case"), err.problems)
             continue
         if case.id in cases:
+            # Blame the file not named for the id (a copied case file whose id was
+            # not changed), so that the case named X stays the one in X.toml.
+            earlier = Path(cases[case.id].origin)
+            blamed, other = (file, earlier)
+            if file.stem == case.id and earlier.stem != case.id:
+                blamed, other = earlier, file
+                del cases[case.id]
             duplicate = Problem.at(
-                file,
-                _id_line(file),
-                f"case id {case.id!r} is also used by {display_path(cases[case.id].origin)}",
-                "expected unique case ids",
+                blamed,
+                _id_line(blamed),
+                f"case id {case.id!r} is also used by {display_path(other)}",
+                "expected unique case ids (each file's own id, usually its name)",
             )
             problems.append(duplicate)
-            _mark_broken(broken, [file.stem], [duplicate])
-            continue
+            _mark_broken(broken, [blamed.stem], [duplicate])
+            if blamed == file:
+                continue
         try:
             replay(case, ctx.procedures[case.procedure])
         except IllegalTransition as err:

@@ -148,6 +148,12 @@ def check_event_row(
             "expected reasoning = why the modeller infers it",
             "basis",
         )
+    if basis == "stated" and row.get("reasoning", "").strip():
+        add(
+            "reasoning is given but basis is 'stated'",
+            'expected basis = "inferred" (the reasoning is the modeller\'s) or no reasoning',
+            "reasoning",
+        )
     if basis == "hypothetical" and allow_hypothetical:
         if "quote" in row or "source" in row:
             add(

@@ -69,6 +69,8 @@ class Event:
     basis: Basis = "stated"
     reasoning: str = ""
     date_basis: str = ""
+    #: True when a what-if gave the event a date the sources do not (see ``date_basis``).
+    date_hypothetical: bool = False
     note: str = ""
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
 
@@ -102,6 +104,8 @@ class Event:
             out["quote"] = self.citation.quote
         else:
             out["quote"] = None
+        if self.date_hypothetical:  # only a what-if's re-dated events
+            out["date_hypothetical"] = True
         for key in ("reasoning", "date_basis", "note"):
             if getattr(self, key):
                 out[key] = getattr(self, key)

@@ -174,6 +174,8 @@ class StepView:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         ev = self.step.event
         date = plain(ev.date.display(), "case.date")
+        if ev.date_hypothetical:
+            date.append(" (hypothetical date)", "case.basis.hypothetical")
         change = self.change()
         head = Text.assemble((f"{ev.seq:>3} ", "case.seq"), date)
         gap = options.max_width - head.cell_len - change.cell_len
@@ -398,6 +400,8 @@ def _whatif_cell(
         return Group(*top, Text(f"    {missing}", style))
     ev = step.event
     head = Text.assemble((f"{ev.seq:>3} ", "case.seq"), plain(ev.date.display(), "case.date"))
+    if ev.date_hypothetical:
+        head.append(" (hypothetical)", "case.basis.hypothetical")
     body: list[RenderableType] = [Text.assemble(plain(ev.id), (f" ({ev.kind})", "case.label"))]
     if mark == "illegal":
         why = f" ({unmet})" if unmet else ""

@@ -305,7 +305,8 @@ class Redate:
         i = _index(events, self.event, base_ids, base)
         old = events[i]
         why = f"hypothetical: {self.reasoning} (in the sources: {old.date.display()})"
-        return [*events[:i], attrs.evolve(old, date=self.date, date_basis=why), *events[i + 1 :]]
+        new = attrs.evolve(old, date=self.date, date_basis=why, date_hypothetical=True)
+        return [*events[:i], new, *events[i + 1 :]]
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -313,7 +314,13 @@ class Redate:
 
     def to_mapping(self) -> dict[str, Any]:
         """The JSON form."""
-        return {"op": self.op, "event": self.event, "date": self.date.edtf}
+        return {
+            "op": self.op,
+            "event": self.event,
+            "date": self.date.edtf,
+            "calendar": self.date.calendar,
+            "reasoning": self.reasoning,
+        }
 
 
 @attrs.frozen

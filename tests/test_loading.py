@@ -195,7 +195,7 @@ class TestDuplicateCaseId:
         line = line_of(copy, 'id = "alliluyeva"')
         expected = (
             f"my/cases/copy.toml:{line}: case id 'alliluyeva' is also used by "
-            "my/cases/alliluyeva.toml; expected unique case ids\n"
+            "my/cases/alliluyeva.toml; expected unique case ids (each file's own id, usually its name)\n"
         )
         assert cli("check", "my").err == expected
         assert cli("check", "my/cases/copy.toml").err == expected

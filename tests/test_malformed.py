@@ -130,6 +130,9 @@ EXPECTED = {
     "case-source-unknown": [
         "scenarios/cases/probe.toml:11: event 'expelled': source 'lenin-1921-12-21' is not in documents.toml; expected one of: lenin-1921-12-20, cw45-editors",
     ],
+    "case-stated-with-reasoning": [
+        "scenarios/cases/probe.toml:13: event 'expelled': reasoning is given but basis is 'stated'; expected basis = \"inferred\" (the reasoning is the modeller's) or no reasoning",
+    ],
     "case-summary-table": [
         "scenarios/cases/probe.toml:10: event 'expelled': summary is a table; expected a string (not empty)",
     ],
@@ -204,7 +207,7 @@ EXPECTED = {
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': file '../../etc/passwd' is outside the scenarios folder; expected a path inside scenarios",
     ],
     "documents-missing-file": [
-        "scenarios/documents.toml:6: document 'lenin-1921-12-20': no such file (sources/lenin-1921-12-21.txt); expected a readable UTF-8 text file",
+        "scenarios/documents.toml:6: document 'lenin-1921-12-20': no such file (sources/lenin-1921-12-21.txt); expected an existing file",
     ],
     "documents-symlink-out": [
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': file 'sources/outside.txt' is outside the scenarios folder; expected a path inside scenarios",

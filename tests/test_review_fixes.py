@@ -124,7 +124,7 @@ class TestUntilOnTheCommandLine:
     def test_readme_says_how_until_is_read(self) -> None:
         """The Usage list documents the year and the open end."""
         text = " ".join(README.read_text(encoding="utf-8").split())
-        assert "`--until 1921` is the year 1921" in text
+        assert "`--until 1921` means by the end of 1921" in text
         assert "A date with an open end, such as `1921-12-20/..`, is a usage error." in text
 
 
@@ -245,3 +245,71 @@ class TestEightyColumns:
             "gets its own width), except `diagram`, which prints Mermaid source as it is, "
             "and `--json`;"
         ) in text
+
+
+class TestSecondReading:
+    """What a second reading as a new user found."""
+
+    def test_redated_event_is_marked_in_json_and_on_screen(self, cli: Callable[..., Any]) -> None:
+        """A re-dated event says its date is hypothetical; the edit keeps its reasoning."""
+        data = json.loads(cli("whatif", "late-intercession-kasparova", "--json").out)
+        event = next(e for e in data["whatif_history"]["events"] if e["id"] == "lenin-intercedes")
+        assert (event["basis"], event["date"], event["date_hypothetical"]) == (
+            "stated",
+            "1922-01~",
+            True,
+        )
+        redate = next(e for e in data["edits"] if e["op"] == "redate")
+        assert redate["reasoning"].startswith("the letter comes only after the case is closed")
+        out = cli("whatif", "late-intercession-kasparova").out
+        assert "  8 20 Dec 1921, 20.00                    9 c. Jan 1922 (hypothetical)\n" in out
+
+    def test_a_byte_order_mark_is_dropped(self, scenarios: Path, cli: Callable[..., Any]) -> None:
+        """A case file saved with a UTF-8 BOM reads as without it."""
+        case = scenarios / "cases" / "alliluyeva.toml"
+        case.write_bytes(b"\xef\xbb\xbf" + case.read_bytes())
+        assert cli("check", str(scenarios)).code == 0
+
+    def test_importing_a_named_pipe(self, tmp_path: Path, cli: Callable[..., Any]) -> None:
+        """A pipe is not 'no such file': it is not a regular file."""
+        import os
+
+        pipe = tmp_path / "p.csv"
+        os.mkfifo(pipe)
+        result = cli("import", str(pipe), "--db", str(tmp_path / "a.sqlite"), width=200)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {pipe}: not a regular file; expected a .csv or .jsonl file\n",
+        )
+
+    def test_duplicate_id_blames_the_file_not_named_for_it(
+        self, scenarios: Path, cli: Callable[..., Any]
+    ) -> None:
+        """alliluyeva.toml given Kasparova's id is the one blamed; her case still loads."""
+        from .conftest import edit
+
+        edit(
+            scenarios / "cases" / "alliluyeva.toml", 'id = "alliluyeva"', 'id = "kasparova-popova"'
+        )
+        result = cli("check", str(scenarios), width=300)
+        assert result.err == (
+            f"{scenarios}/cases/alliluyeva.toml:7: case id 'kasparova-popova' is also used by "
+            f"{scenarios}/cases/kasparova-popova.toml; expected unique case ids "
+            "(each file's own id, usually its name)\n"
+        )
+        replay = cli("replay", "kasparova-popova", "--scenarios", str(scenarios), "--json")
+        assert json.loads(replay.out)["events"][6]["id"] == "writes-to-lenin"
+
+    def test_stated_event_with_reasoning_is_refused(
+        self, scenarios: Path, cli: Callable[..., Any]
+    ) -> None:
+        """Reasoning belongs to inferences; on a stated event it would be silently lost."""
+        from .conftest import edit
+
+        edit(scenarios / "cases" / "alliluyeva.toml", 'basis = "inferred"\n', "")
+        result = cli("check", str(scenarios), width=300)
+        assert result.err == (
+            f"{scenarios}/cases/alliluyeva.toml:80: event 'reexamination-implied': reasoning is "
+            "given but basis is 'stated'; expected basis = \"inferred\" (the reasoning is the "
+            "modeller's) or no reasoning\n"
+        )
