@@ -137,6 +137,12 @@ class Dossier:
                 body = [plain(group.name, "case.who")]
                 if others:
                     body.append(plain("with " + ", ".join(others), "case.note"))
+                if group.members_reasoning:
+                    body.append(
+                        Text.assemble(
+                            ("inferred: ", "case.basis.inferred"), plain(group.members_reasoning)
+                        )
+                    )
                 rows.append(("member of", body))
         if not rows:
             return None

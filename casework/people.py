@@ -30,6 +30,7 @@ _SCHEMA = {
     "kind": Field(str, required=True),
     "level": Field(str),
     "members": Field(list, items=str),
+    "members_reasoning": Field(str),
     "description": Field(str),
 }
 
@@ -80,6 +81,8 @@ class Person:
     full_name: str = ""
     level: str = ""
     members: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    #: Why these are the members, when that is the modeller's reading of the sources.
+    members_reasoning: str = ""
     description: str = ""
     #: The relations in which this person is ``person`` (``[[relations]]`` in people.toml).
     relations: tuple[Relation, ...] = attrs.field(default=(), converter=_tuple_of_relations)
