@@ -83,13 +83,7 @@ def _parser() -> _Parser:
         metavar="N|DATE",
         help="stop after event N (1-3 digits), or at a date (1921 is the year)",
     )
-    p.add_argument("--json", action="store_true", help="print the replay as JSON")
-    p.add_argument(
-        "--export",
-        type=_export_path,
-        metavar="FILE.svg|FILE.html",
-        help="write the timeline to an SVG picture or an HTML page instead",
-    )
+    _add_output_options(p, "replay", "timeline")
 
     p = sub.add_parser(
         "list", parents=[scen], help="list the cases found, and the what-ifs on each"
@@ -100,13 +94,7 @@ def _parser() -> _Parser:
         "whatif", parents=[scen], help="compare a what-if with the history it changes"
     )
     p.add_argument("whatif", metavar="FILE_OR_ID", help="a what-if id, or a what-if file")
-    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
-    p.add_argument(
-        "--export",
-        type=_export_path,
-        metavar="FILE.svg|FILE.html",
-        help="write the comparison to an SVG picture or an HTML page instead",
-    )
+    _add_output_options(p, "comparison", "comparison")
 
     p = sub.add_parser("check", help="check case files against the procedure and sources")
     p.add_argument(
@@ -168,6 +156,17 @@ def _parse(parser: _Parser, argv: Sequence[str] | None) -> argparse.Namespace:
     if args.command == "whatif" and args.export and args.json:
         command.error("--export cannot be used with --json")
     return args
+
+
+def _add_output_options(p: argparse.ArgumentParser, json_what: str, picture: str) -> None:
+    """--json and --export, shared by replay and whatif."""
+    p.add_argument("--json", action="store_true", help=f"print the {json_what} as JSON")
+    p.add_argument(
+        "--export",
+        type=_export_path,
+        metavar="FILE.svg|FILE.html",
+        help=f"write the {picture} to an SVG picture or an HTML page instead",
+    )
 
 
 def _export_path(value: str) -> str:
