@@ -8,6 +8,7 @@ written and cannot style or break the terminal. Styles are theme names.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 
@@ -90,7 +91,13 @@ def plain(text: str, style: str = "") -> Text:
 
 
 def make_console(**kwargs: object) -> Console:
-    """A console with casework's theme; plain text when not a terminal or NO_COLOR."""
+    """A console with casework's theme; plain text when not a terminal or NO_COLOR.
+
+    With ``NO_COLOR`` set (to anything but ""), no escape codes at all are written,
+    bold and dim included: the output is the same plain text as when piped.
+    """
+    if os.environ.get("NO_COLOR"):
+        kwargs.setdefault("color_system", None)
     return Console(theme=THEME, highlight=False, **kwargs)  # type: ignore[arg-type]
 
 

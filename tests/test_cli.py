@@ -178,3 +178,27 @@ class TestInternalErrors:
         monkeypatch.setattr(casework.cli, "_cmd_list", boom)  # type: ignore[attr-defined]
         with pytest.raises(RuntimeError, match="table on fire"):
             cli("--debug", "list")
+
+
+class TestNoColor:
+    def test_no_color_on_a_terminal_writes_plain_text(self, monkeypatch: object) -> None:
+        """NO_COLOR gives the same plain text a pipe gets, even on a terminal."""
+        import io
+
+        from casework.cli import main
+        from casework.render import make_console
+
+        def run() -> str:
+            out = make_console(file=io.StringIO(), force_terminal=True, width=80)
+            err = make_console(file=io.StringIO(), force_terminal=True, width=80)
+            assert main(["replay", "alliluyeva", "--until", "4"], console=out, stderr=err) == 0
+            return out.file.getvalue()  # type: ignore[attr-defined,no-any-return]
+
+        monkeypatch.delenv("NO_COLOR", raising=False)  # type: ignore[attr-defined]
+        assert "\x1b[" in run()
+        monkeypatch.setenv("NO_COLOR", "1")  # type: ignore[attr-defined]
+        text = run()
+        assert "\x1b" not in text
+        assert text.endswith(
+            "Stopped after event 4 of 7: state expelled\nPath: member → expelled\n"
+        )
