@@ -30,10 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from casework._schema import Field, check_table, is_id
-from casework._toml import TomlFile
-from casework.cases import Case, Context, check_event_row
-from casework.dates import CALENDARS, HistDate
+from casework.cases import Case, Context
+from casework.dates import HistDate
 from casework.errors import CaseFileError, IllegalTransition, Problem
 from casework.events import Event, Origin
 from casework.procedure import ILLEGAL, Procedure, TransitionDef
@@ -74,6 +72,10 @@ def _tuple_of_str(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _tuple_of_origins(items: Iterable[Origin | None]) -> tuple[Origin | None, ...]:
+    return tuple(items)
+
+
 def _sorted_requires(
     counts: Mapping[str, int] | Iterable[tuple[str, int]],
 ) -> tuple[tuple[str, int], ...]:
@@ -83,10 +85,11 @@ def _sorted_requires(
 class _EditProblem(Exception):
     """An edit cannot be applied: what is wrong and what was expected."""
 
-    def __init__(self, what: str, expected: str = "") -> None:
+    def __init__(self, what: str, expected: str = "", origin: Origin | None = None) -> None:
         super().__init__(what)
         self.what = what
         self.expected = expected
+        self.origin = origin  # where it is, when not at the edit's own line
 
 
 def hypothetical(
@@ -143,16 +146,41 @@ def _index(events: Sequence[Event], event_id: str, base_ids: frozenset[str], bas
     )
 
 
-def _new_ids(events: Sequence[Event], new: Sequence[Event], keep: str = "") -> None:
+def _new_ids(
+    events: Sequence[Event],
+    new: Sequence[Event],
+    id_origins: Sequence[Origin | None],
+    keep: str = "",
+) -> None:
+    """Each of ``new`` has an id not yet in ``events`` (nor in ``new`` before it);
+    a clash is reported where that event's id is set, if known."""
     taken = {e.id for e in events} - {keep}
     seen: set[str] = set()
-    for ev in new:
+    for n, ev in enumerate(new):
         if ev.id in taken or ev.id in seen:
             raise _EditProblem(
                 f"new event {ev.id!r} has the id of an event already in the history",
                 "expected a new id",
+                origin=id_origins[n] if n < len(id_origins) else None,
             )
         seen.add(ev.id)
+
+
+def _splice(events: list[Event], i: int, *new: Event) -> list[Event]:
+    """``events`` with the one at ``i`` replaced by ``new`` (removed when there is none)."""
+    return [*events[:i], *new, *events[i + 1 :]]
+
+
+class _OnEvent:
+    """An edit of one event of the history, named by ``event``."""
+
+    __slots__ = ()
+    event: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The ids of existing events this edit names."""
+        return (self.event,)
 
 
 @attrs.frozen
@@ -162,6 +190,10 @@ class Fork:
     at: str
     events: tuple[Event, ...] = attrs.field(default=(), converter=_tuple_of_events)
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
+    #: Where each of ``events`` sets its id, when read from a file (None: not known).
+    id_origins: tuple[Origin | None, ...] = attrs.field(
+        default=(), converter=_tuple_of_origins, eq=False, repr=False, kw_only=True
+    )
     op = "fork"
 
     @property
@@ -173,7 +205,7 @@ class Fork:
         """The events after this edit (a new list)."""
         i = _index(events, self.at, base_ids, base)
         kept = events[: i + 1]
-        _new_ids(kept, self.events)
+        _new_ids(kept, self.events, self.id_origins)
         return [*kept, *self.events]
 
     def describe(self) -> str:
@@ -187,22 +219,16 @@ class Fork:
 
 
 @attrs.frozen
-class Remove:
+class Remove(_OnEvent):
     """Remove one event from the history."""
 
     event: str
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
     op = "remove"
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The ids of existing events this edit names."""
-        return (self.event,)
-
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events after this edit (a new list)."""
-        i = _index(events, self.event, base_ids, base)
-        return events[:i] + events[i + 1 :]
+        return _splice(events, _index(events, self.event, base_ids, base))
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -221,6 +247,10 @@ class Insert:
     before: str | None = None
     after: str | None = None
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
+    #: Where each of ``events`` sets its id, when read from a file (None: not known).
+    id_origins: tuple[Origin | None, ...] = attrs.field(
+        default=(), converter=_tuple_of_origins, eq=False, repr=False, kw_only=True
+    )
     op = "insert"
 
     def __attrs_post_init__(self) -> None:
@@ -242,7 +272,7 @@ class Insert:
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events after this edit (a new list)."""
         i = _index(events, self.anchor, base_ids, base) + (self.after is not None)
-        _new_ids(events, self.events)
+        _new_ids(events, self.events, self.id_origins)
         return [*events[:i], *self.events, *events[i:]]
 
     def describe(self) -> str:
@@ -257,24 +287,23 @@ class Insert:
 
 
 @attrs.frozen
-class Replace:
+class Replace(_OnEvent):
     """Put a hypothetical event in the place of an existing one."""
 
     event: str
     by: Event
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
+    #: Where ``by`` sets its id, when read from a file (None: not known).
+    id_origins: tuple[Origin | None, ...] = attrs.field(
+        default=(), converter=_tuple_of_origins, eq=False, repr=False, kw_only=True
+    )
     op = "replace"
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The ids of existing events this edit names."""
-        return (self.event,)
 
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events after this edit (a new list)."""
         i = _index(events, self.event, base_ids, base)
-        _new_ids(events, [self.by], keep=self.event)
-        return [*events[:i], self.by, *events[i + 1 :]]
+        _new_ids(events, [self.by], self.id_origins, keep=self.event)
+        return _splice(events, i, self.by)
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -286,7 +315,7 @@ class Replace:
 
 
 @attrs.frozen
-class Redate:
+class Redate(_OnEvent):
     """Give an event another date; the event keeps its evidence, the date says why."""
 
     event: str
@@ -295,18 +324,13 @@ class Redate:
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
     op = "redate"
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The ids of existing events this edit names."""
-        return (self.event,)
-
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events after this edit (a new list)."""
         i = _index(events, self.event, base_ids, base)
         old = events[i]
         why = f"hypothetical: {self.reasoning} (in the sources: {old.date.display()})"
         new = attrs.evolve(old, date=self.date, date_basis=why, date_hypothetical=True)
-        return [*events[:i], new, *events[i + 1 :]]
+        return _splice(events, i, new)
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -591,7 +615,8 @@ class WhatIf:
             try:
                 events = edit.apply(events, base_ids, self.base)
             except _EditProblem as err:
-                problems.append(self.problem(edit.origin, err.what, err.expected))
+                where = err.origin if err.origin is not None else edit.origin
+                problems.append(self.problem(where, err.what, err.expected))
         for rule in self.rules:
             try:
                 procedure = rule.apply(procedure)
@@ -976,384 +1001,9 @@ class Comparison:
         }
 
 
-# -- reading what-if files -----------------------------------------------------------
-
-_HEAD_SCHEMA = {
-    "id": Field(str, required=True),
-    "base": Field(str, required=True),
-    "title": Field(str, required=True),
-    "description": Field(str),
-}
-
-_EDIT_SCHEMA = {
-    "op": Field(str, required=True),
-    "at": Field(str),
-    "event": Field(str),
-    "before": Field(str),
-    "after": Field(str),
-    "date": Field(str),
-    "calendar": Field(str),
-    "reasoning": Field(str),
-    "events": Field(list),
-}
-
-#: The keys each kind of edit takes (besides ``op``), required ones first.
-_OP_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "fork": (("at",), ("events",)),
-    "remove": (("event",), ()),
-    "insert": (("events",), ("before", "after")),
-    "replace": (("event", "events"), ()),
-    "redate": (("event", "date", "reasoning"), ("calendar",)),
-}
-
-_RULE_SCHEMA = {
-    "trigger": Field(str, required=True),
-    "requires": Field(dict),
-    "drop_source": Field(list, items=str),
-    "add_source": Field(list, items=str),
-    "drop": Field(bool),
-}
-
-
-class _Reader:
-    """Reads one what-if file, collecting every problem with its line."""
-
-    def __init__(self, toml: TomlFile, ctx: Context) -> None:
-        self.toml = toml
-        self.ctx = ctx
-        self.problems: list[Problem] = []
-        self.path = toml.problem("").path
-        self.event_tables = 0  # [[edits.events]] headers seen so far, in file order
-
-    def origin(self, table: str, index: int | None, key: str) -> Origin:
-        return Origin(self.path, self.toml.key_line(key, table, index))
-
-    def read(self) -> WhatIf:
-        data = self.toml.data
-        head: Any = data.get("whatif")
-        if head is None:
-            self.problems.append(
-                self.toml.problem("missing [whatif] table", "expected id, base and title")
-            )
-        else:
-            self.problems += check_table(
-                self.toml, head, _HEAD_SCHEMA, table="whatif", label="[whatif]"
-            )
-        head_ok = not self.problems
-        head = head if head_ok else {}
-        for key in data:
-            if key not in ("whatif", "edits", "rules"):
-                self.problems.append(
-                    self.toml.problem(
-                        f"unknown table {key!r}",
-                        "expected [whatif], [[edits]] and [[rules]]",
-                        table=key,
-                    )
-                )
-        if head_ok and not is_id(head["id"]):
-            self.problems.append(
-                self.toml.problem(
-                    f"what-if id {head['id']!r} is not valid",
-                    "expected letters, digits, '-' or '_'",
-                    table="whatif",
-                    key="id",
-                )
-            )
-        edits = self._edits(data.get("edits", []))
-        rules = self._rules(data.get("rules", []))
-        if not data.get("edits") and not data.get("rules"):
-            self.problems.append(
-                self.toml.problem(
-                    "no [[edits]] or [[rules]]",
-                    "expected at least one edit or rule",
-                    table="whatif",
-                )
-            )
-        if not head_ok:  # no what-if to resolve: report what can be found without one
-            unnamed = WhatIf("", base="", edits=edits, origin=Origin(self.path, 0))
-            raise CaseFileError(_in_line_order([*self.problems, *unnamed.conflicts()]))
-        # Every other problem is reported with those found when the what-if is
-        # resolved against its base (conflicts, unknown events and triggers).
-        return WhatIf(
-            head["id"],
-            base=head["base"],
-            title=head["title"],
-            description=head.get("description", ""),
-            edits=edits,
-            rules=rules,
-            origin=self.origin("whatif", None, "base"),
-            pending=self.problems,
-        )
-
-    def _edits(self, rows: Any) -> list[Edit]:
-        if not isinstance(rows, list):
-            self.problems.append(
-                self.toml.problem("edits is not a list of tables", "expected [[edits]] tables")
-            )
-            return []
-        out: list[Edit] = []
-        for i, row in enumerate(rows):
-            before = len(self.problems)
-            edit = self._edit(i, row)
-            if edit is not None and len(self.problems) == before:
-                out.append(edit)
-                continue
-            mapping = row if isinstance(row, Mapping) else {}
-            op = mapping.get("op")
-            keys = [
-                k for k in ("at", "event", "before", "after") if isinstance(mapping.get(k), str)
-            ]
-            out.append(
-                _Unread(
-                    op if isinstance(op, str) else "?",
-                    [mapping[k] for k in keys],
-                    origin=self.origin("edits", i, keys[0] if keys else "op"),
-                )
-            )
-        return out
-
-    def _edit(self, i: int, row: Any) -> Edit | None:
-        """One [[edits]] table as an edit; None (and its problems) when it cannot be built."""
-        label = f"edit {i + 1}"
-        events_here = (
-            len(row.get("events", []))
-            if isinstance(row, Mapping) and isinstance(row.get("events"), list)
-            else 0
-        )
-        first_event = self.event_tables
-        self.event_tables += events_here
-        found = check_table(self.toml, row, _EDIT_SCHEMA, table="edits", index=i, label=label)
-        if found:
-            self.problems += found
-            if events_here:
-                self._events(row["events"], first_event, label)
-            return None
-        op = row["op"]
-        if op not in _OP_KEYS:
-            self.problems.append(
-                self.toml.problem(
-                    f"{label}: unknown op {op!r}",
-                    "expected one of: " + ", ".join(_OP_KEYS),
-                    table="edits",
-                    index=i,
-                    key="op",
-                )
-            )
-            return None
-        required, optional = _OP_KEYS[op]
-        bad = False
-        for key in row:
-            if key != "op" and key not in required + optional:
-                self.problems.append(
-                    self.toml.problem(
-                        f"{label}: {op} takes no {key!r}",
-                        "expected " + ", ".join(required + optional),
-                        table="edits",
-                        index=i,
-                        key=key,
-                    )
-                )
-                bad = True
-        for key in required:
-            if key not in row:
-                self.problems.append(
-                    self.toml.problem(
-                        f"{label}: {op} needs {key!r}",
-                        "expected " + ", ".join(required),
-                        table="edits",
-                        index=i,
-                    )
-                )
-                bad = True
-        if op == "insert" and ("before" in row) == ("after" in row):
-            self.problems.append(
-                self.toml.problem(
-                    f"{label}: insert needs exactly one of 'before' and 'after'",
-                    "expected before = an event id, or after = an event id",
-                    table="edits",
-                    index=i,
-                )
-            )
-            bad = True
-        if op == "redate":
-            return self._redate(i, row, label, bad)
-        events = self._events(row.get("events", []), first_event, label)
-        if events is None or bad:
-            return None
-        if op in ("insert", "replace") and not events:
-            self.problems.append(
-                self.toml.problem(
-                    f"{label}: {op} has no events",
-                    "expected at least one [[edits.events]] table",
-                    table="edits",
-                    index=i,
-                )
-            )
-            return None
-        if op == "replace" and len(events) != 1:
-            self.problems.append(
-                self.toml.problem(
-                    f"{label}: replace has {len(events)} events",
-                    "expected exactly one [[edits.events]] table",
-                    table="edits",
-                    index=i,
-                )
-            )
-            return None
-        name_key = {"fork": "at", "insert": "before" if "before" in row else "after"}.get(
-            op, "event"
-        )
-        origin = self.origin("edits", i, name_key)
-        if op == "fork":
-            return Fork(row["at"], events, origin=origin)
-        if op == "remove":
-            return Remove(row["event"], origin=origin)
-        if op == "insert":
-            return Insert(events, before=row.get("before"), after=row.get("after"), origin=origin)
-        return Replace(row["event"], events[0], origin=origin)
-
-    def _redate(self, i: int, row: Mapping[str, Any], label: str, bad: bool) -> Redate | None:
-        """A redate edit; its calendar, date and reasoning are each checked."""
-        calendar = row.get("calendar", "gregorian")
-        if calendar not in CALENDARS:
-            self.problems.append(
-                self.toml.problem(
-                    f"{label}: calendar {calendar!r} is not known",
-                    "expected gregorian or julian",
-                    table="edits",
-                    index=i,
-                    key="calendar",
-                )
-            )
-            bad = True
-        date: HistDate | None = None
-        if "date" in row and calendar in CALENDARS:
-            try:
-                date = HistDate.parse(row["date"], calendar)
-            except ValueError as err:
-                self.problems.append(
-                    self.toml.problem(f"{label}: {err}", "", table="edits", index=i, key="date")
-                )
-        if "reasoning" in row and not row["reasoning"].strip():
-            self.problems.append(
-                self.toml.problem(
-                    f"{label}: reasoning is empty",
-                    "expected why the date might have been different",
-                    table="edits",
-                    index=i,
-                    key="reasoning",
-                )
-            )
-            bad = True
-        if bad or date is None:
-            return None
-        return Redate(row["event"], date, row["reasoning"], origin=self.origin("edits", i, "event"))
-
-    def _events(self, rows: list[Any], first: int, edit_label: str) -> list[Event] | None:
-        procedure = self.ctx.procedure_for(None)
-        events: list[Event] = []
-        ok = True
-        for j, row in enumerate(rows):
-            index = first + j
-            if not isinstance(row, Mapping):
-                self.problems.append(
-                    self.toml.problem(
-                        f"{edit_label}: event {j + 1} is not a table",
-                        "expected [[edits.events]] tables",
-                    )
-                )
-                ok = False
-                continue
-            label = (
-                f"event {row['id']!r}"
-                if isinstance(row.get("id"), str)
-                else f"{edit_label}, event {j + 1}"
-            )
-            basis = row.get("basis", "hypothetical")
-            if basis != "hypothetical":
-                self.problems.append(
-                    self.toml.problem(
-                        f"{label}: basis {basis!r} in a what-if",
-                        'expected basis = "hypothetical" '
-                        "(a what-if's own events rest on reasoning, not on a source)",
-                        table="edits.events",
-                        index=index,
-                        key="basis",
-                    )
-                )
-                ok = False
-                continue
-            row = {**row, "basis": "hypothetical"}
-            found = check_event_row(
-                self.toml,
-                row,
-                self.ctx,
-                procedure,
-                table="edits.events",
-                index=index,
-                label=label,
-                allow_hypothetical=True,
-            )
-            if found:
-                self.problems += found
-                ok = False
-                continue
-            origin = Origin(self.path, self.toml.table_line("edits.events", index))
-            events.append(Event.from_mapping(row, case="", seq=0, origin=origin))
-        return events if ok else None
-
-    def _rules(self, rows: Any) -> list[Rule]:
-        if not isinstance(rows, list):
-            self.problems.append(
-                self.toml.problem("rules is not a list of tables", "expected [[rules]] tables")
-            )
-            return []
-        out: list[Rule] = []
-        for i, row in enumerate(rows):
-            label = f"rule {i + 1}"
-            found = check_table(self.toml, row, _RULE_SCHEMA, table="rules", index=i, label=label)
-            requires = row.get("requires", {}) if isinstance(row, Mapping) else {}
-            if not found and not all(
-                isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in requires.values()
-            ):
-                found.append(
-                    self.toml.problem(
-                        f"{label}: requires must map event kinds to counts",
-                        "expected e.g. requires = { intercede = 2 } (0 drops a requirement)",
-                        table="rules",
-                        index=i,
-                        key="requires",
-                    )
-                )
-            if not found and not (
-                requires or row.get("drop_source") or row.get("add_source") or row.get("drop")
-            ):
-                found.append(
-                    self.toml.problem(
-                        f"{label}: changes nothing",
-                        "expected requires, drop_source, add_source or drop = true",
-                        table="rules",
-                        index=i,
-                    )
-                )
-            if found:
-                self.problems += found
-                trigger = row.get("trigger") if isinstance(row, Mapping) else None
-                if isinstance(trigger, str) and trigger.strip():
-                    # changes nothing, but its trigger is still checked against the base
-                    out.append(Rule(trigger, origin=self.origin("rules", i, "trigger")))
-                continue
-            out.append(
-                Rule(
-                    row["trigger"],
-                    requires=requires,
-                    drop_source=row.get("drop_source", ()),
-                    add_source=row.get("add_source", ()),
-                    drop=row.get("drop", False),
-                    origin=self.origin("rules", i, "trigger"),
-                )
-            )
-        return out
+# -- reading and resolving what-if files ---------------------------------------------
+# The reader and its checks are in casework/_whatif_file.py; it imports this
+# module, so this module imports it only when a file is read.
 
 
 def read_whatif(path: Path, ctx: Context) -> WhatIf:
@@ -1361,7 +1011,9 @@ def read_whatif(path: Path, ctx: Context) -> WhatIf:
     cannot be read; any other problem found is kept in the what-if's
     ``pending`` and reported by :func:`resolve_whatifs` (and by
     :meth:`WhatIf.apply`) with those of its base, edits and rules, in line order."""
-    return _Reader(TomlFile.read(path), ctx).read()
+    from casework._whatif_file import read_file
+
+    return read_file(path, ctx)
 
 
 def resolve_whatifs(

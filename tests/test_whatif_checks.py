@@ -185,6 +185,49 @@ drop = true
             f"what-if 'code': unknown trigger 'pardon'; {TRIGGERS}",
         ]
 
+    def test_a_new_event_with_a_taken_id_is_reported_at_its_id(
+        self, scenarios: Path, cli: Callable[..., object]
+    ) -> None:
+        """An inserted event with the id of an event in the history: at its own ``id``
+        line (here the third [[edits.events]], after its kind), not the edit's."""
+        path = write(
+            scenarios / "whatif" / "x.toml",
+            HEAD
+            + """
+[[edits]]
+op = "insert"
+before = "expelled"
+
+[[edits.events]]
+id = "warned"
+kind = "intercede"
+summary = "A friend speaks for her."
+reasoning = "Friends often did."
+
+[[edits]]
+op = "insert"
+after = "lenin-intercedes"
+
+[[edits.events]]
+id = "appealed"
+kind = "appeal"
+summary = "She appeals."
+reasoning = "She might have."
+
+[[edits.events]]
+kind = "uphold"
+id = "expelled"
+summary = "The expulsion is upheld."
+reasoning = "It might have been."
+""",
+        )
+        result = cli("check", str(path))
+        assert result.code == 1
+        assert result.err.splitlines() == [
+            f"{path}:28: new event 'expelled' has the id of an event already in the history; "
+            "expected a new id",
+        ]
+
 
 class TestRelationProblemsAtOnce:
     def test_wrong_quote_reported_with_unknown_of(
