@@ -172,3 +172,20 @@ def test_bundled_replays_are_deterministic(book: Casebook) -> None:
     again = load_casebook()
     for case_id in book.cases:
         assert book.replay(case_id) == again.replay(case_id)
+
+
+@settings(max_examples=40, deadline=None)
+@given(base=st.sampled_from(sorted(BOOK.cases) + sorted(BOOK.whatifs)))
+def test_a_whatif_with_no_edits_equals_its_base(base: str) -> None:
+    """A what-if with no edits and no rules, on any case or what-if, replays exactly as
+    its base: the same steps, states and outcome, nothing differing, no parting point
+    (an illegal base stays illegal at the same event)."""
+    from casework import WhatIf
+
+    comparison = WhatIf("same", base=base).compare(BOOK)
+    assert comparison.counterfactual.history.steps == comparison.base.history.steps
+    assert comparison.counterfactual.states == comparison.base.states
+    assert comparison.counterfactual.illegal == comparison.base.illegal
+    assert comparison.outcomes[0] == comparison.outcomes[1]
+    assert comparison.parted_after is None
+    assert comparison.differing == ()
