@@ -10,7 +10,7 @@ Python process so that peak memory is that contender's alone:
 
 - floor: a bare dict ``{(state, kind): dest}`` folding ``(case_id, kind)`` rows
   read from the same SQLite store (nothing replays that store faster);
-- casework bulk replay (``casework.bulk``) from the same store, keeping each
+- casework bulk replay (``casework.analysis.bulk``) from the same store, keeping each
   case's states, days and failure;
 - ``casework stats``' whole summary (``archive_stats``);
 - transitions with one Machine per case (``Procedure.runner()``), and
@@ -97,7 +97,7 @@ def generate(path: Path, cases: int, seed: int = SEED) -> int:
     """Write a synthetic archive of ``cases`` cases; return the number of events."""
     import datetime as dt
 
-    from casework.archive import open_archive
+    from casework.analysis.archive import open_archive
 
     path.unlink(missing_ok=True)
     con = open_archive(path, create=True)
@@ -164,9 +164,9 @@ def run_floor(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, Any]
 
 
 def run_bulk(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, Any]:
-    """casework.bulk: the compiled Machine folding (case, kind, day) rows."""
-    from casework.archive import _STREAM
-    from casework.bulk import compile_procedure
+    """casework.analysis.bulk: the compiled Machine folding (case, kind, day) rows."""
+    from casework.analysis.archive import _STREAM
+    from casework.analysis.bulk import compile_procedure
 
     table = compile_procedure(proc)
     finals: Counter[str] = Counter()
@@ -179,7 +179,7 @@ def run_bulk(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, Any]:
 
 def run_stats(db: str, proc: Any) -> tuple[int, Any]:
     """The whole of ``casework stats``: replay, paths, days, illegal histories."""
-    from casework.archive import archive_stats
+    from casework.analysis.archive import archive_stats
 
     stats = archive_stats(db, {"purge-1921": proc})
     return stats.events, dict(stats.outcomes)
@@ -229,7 +229,7 @@ def run_naive(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, Any]
 
 def run_add_model(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, Any]:
     """transitions, one Machine; each case's model added, fired, then removed."""
-    from casework.procedure import _Cursor
+    from casework.model.procedure import _Cursor
 
     machine = proc.machine(None)
 
@@ -254,7 +254,7 @@ def run_add_model(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, 
 
 CONTENDERS = {
     "floor": ("floor: a dict table over the SQLite rows", run_floor),
-    "bulk": ("casework bulk replay (casework.bulk)", run_bulk),
+    "bulk": ("casework bulk replay (casework.analysis.bulk)", run_bulk),
     "stats": ("casework stats (the whole summary)", None),
     "naive": ("transitions, one Machine per case", run_naive),
     "add_model": ("transitions, add_model/remove_model", run_add_model),

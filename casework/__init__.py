@@ -1,18 +1,15 @@
 """casework: historical case files as executable, source-cited state machines.
 
 The core API is what this module exports. A few modules are public as well, each
-for one audience: ``casework.testing``, ``casework.paths`` and
+for one audience: ``casework.testing``, ``casework.analysis.paths`` and
 ``casework.strategies`` (assertions, path enumeration and Hypothesis strategies
-for users' tests), ``casework.render``, ``casework.diagram``, ``casework.dossier``
-and ``casework.export`` (terminal views, Mermaid, dossiers, SVG/HTML). Modules and
+for users' tests), ``casework.views.render``, ``casework.views.diagram``, ``casework.views.dossier``
+and ``casework.views.export`` (terminal views, Mermaid, dossiers, SVG/HTML). Modules and
 names that start with ``_`` are internal.
 """
 
-from casework.archive import ArchiveStats, archive_stats, import_file
-from casework.bulk import compile_procedure
-from casework.casebook import Casebook, bundled_scenarios, check_paths, load_casebook
-from casework.cases import Case
-from casework.dates import HistDate
+from casework.analysis.archive import ArchiveStats, archive_stats, import_file
+from casework.analysis.bulk import compile_procedure
 from casework.errors import (
     CaseFileError,
     CaseworkError,
@@ -23,12 +20,15 @@ from casework.errors import (
     UnknownName,
     UnknownWhatIf,
 )
-from casework.events import BACKGROUND, Citation, Event
-from casework.people import Person
-from casework.procedure import ILLEGAL, PENDING, Procedure, StateDef, TransitionDef
-from casework.replay import History, Step, replay
-from casework.sources import Document
-from casework.whatif import Comparison, Rule, Run, WhatIf, hypothetical, run
+from casework.load.casebook import Casebook, bundled_scenarios, check_paths, load_casebook
+from casework.load.cases import Case
+from casework.load.people import Person
+from casework.load.sources import Document
+from casework.model.dates import HistDate
+from casework.model.events import BACKGROUND, Citation, Event
+from casework.model.procedure import ILLEGAL, PENDING, Procedure, StateDef, TransitionDef
+from casework.model.replay import History, Step, replay
+from casework.model.whatif import Comparison, Rule, Run, WhatIf, hypothetical, run
 
 __version__ = "0.1.0"
 

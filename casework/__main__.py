@@ -1,6 +1,6 @@
 """``python -m casework``."""
 
-from casework.cli import run
+from casework.cli.main import run
 
 if __name__ == "__main__":
     run()

@@ -21,7 +21,7 @@ import pytest
 pytest.register_assert_rewrite("casework.testing")
 
 if TYPE_CHECKING:
-    from casework.casebook import Casebook
+    from casework.load.casebook import Casebook
 
 __all__ = ["casebook", "pytest_addoption", "pytest_assertrepr_compare", "scenarios_folder"]
 
@@ -55,8 +55,8 @@ def casebook(pytestconfig: pytest.Config) -> Casebook:
 
     A folder with problems fails every test that uses it, listing the problems.
     """
-    from casework.casebook import load_casebook
     from casework.errors import CaseFileError
+    from casework.load.casebook import load_casebook
 
     folder = scenarios_folder(pytestconfig)
     try:
@@ -74,7 +74,7 @@ def pytest_assertrepr_compare(
     if op != "==":
         return None
     # Imported here, not at start-up: pytest loads this plugin in every run.
-    from casework.replay import History
+    from casework.model.replay import History
     from casework.testing import Expectation, explain_histories
 
     if isinstance(left, Expectation):

@@ -20,10 +20,10 @@ from typing import Any
 import attrs
 from hypothesis import strategies as st
 
-from casework.cases import Case
-from casework.events import BACKGROUND
-from casework.paths import _Probe
-from casework.procedure import Procedure
+from casework.analysis.paths import _Probe
+from casework.load.cases import Case
+from casework.model.events import BACKGROUND
+from casework.model.procedure import Procedure
 from casework.testing import case_from_kinds
 
 __all__ = ["illegal_cases", "legal_cases", "legal_kinds"]

@@ -24,13 +24,13 @@ from typing import Any
 
 import attrs
 
-from casework import paths
-from casework.cases import Case
-from casework.dates import HistDate
+from casework.analysis import paths
 from casework.errors import UnknownName
-from casework.events import BACKGROUND, Event
-from casework.procedure import Procedure
-from casework.replay import History, Step, replay
+from casework.load.cases import Case
+from casework.model.dates import HistDate
+from casework.model.events import BACKGROUND, Event
+from casework.model.procedure import Procedure
+from casework.model.replay import History, Step, replay
 
 __all__ = [
     "Expectation",
@@ -477,7 +477,7 @@ def path_cases(
 ) -> dict[str, Any]:
     """Keyword arguments for ``pytest.mark.parametrize``: one test per simple
     path of the procedure (to ``to``: an outcome or a state; every outcome when
-    None), each a :class:`casework.paths.Path` whose id is its event kinds.
+    None), each a :class:`casework.analysis.paths.Path` whose id is its event kinds.
 
     >>> from casework import load_casebook
     >>> cases = path_cases(load_casebook().procedures["purge-1921"], "expulsion_upheld")

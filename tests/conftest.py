@@ -11,8 +11,8 @@ import pytest
 from rich.console import Console
 
 from casework import Casebook, bundled_scenarios, load_casebook
-from casework.cli import main
-from casework.render import THEME
+from casework.cli.main import main
+from casework.views.render import THEME
 
 WIDTH = 80
 

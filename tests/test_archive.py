@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from casework import Casebook
-from casework.archive import archive_stats, import_file
+from casework.analysis.archive import archive_stats, import_file
 
 from .conftest import CLIResult
 
@@ -211,7 +211,7 @@ class TestBadRows:
 
     def test_many_bad_rows_are_counted(self, db: Path, tmp_path: Path, book: Casebook) -> None:
         """Past 50 problems an import only counts them."""
-        from casework.archive import ImportFailed
+        from casework.analysis.archive import ImportFailed
 
         rows = [["case_id", "seq", "event_id", "kind"]]
         rows += [["c", str(n), f"e{n}", "nope"] for n in range(1, 121)]
@@ -275,7 +275,7 @@ class TestInterrupted:
         script = textwrap.dedent(f"""
             import os, signal
             import casework
-            from casework.archive import import_file
+            from casework.analysis.archive import import_file
             procedures = casework.load_casebook().procedures
             def kill(n):
                 os.kill(os.getpid(), signal.SIGKILL)

@@ -17,7 +17,7 @@ from casework import (
     StateDef,
     TransitionDef,
 )
-from casework.bulk import Failure, compile_procedure
+from casework.analysis.bulk import Failure, compile_procedure
 
 TRIGGERS = ["expel", "appeal", "intercede", "reinstate", "uphold"]
 #: Kinds no procedure here defines: replay must refuse them like any illegal event.

@@ -151,12 +151,12 @@ class TestInternalErrors:
         self, cli: Callable[..., object], monkeypatch: object
     ) -> None:
         """A bug shows one line saying what failed and how to report it; exit 70."""
-        import casework.cli
+        import casework.cli.main
 
         def boom(*_: object) -> int:
             raise RuntimeError("table on fire")
 
-        monkeypatch.setattr(casework.cli, "_cmd_list", boom)  # type: ignore[attr-defined]
+        monkeypatch.setattr(casework.cli.main, "_cmd_list", boom)  # type: ignore[attr-defined]
         result = cli("list")
         assert result.code == 70
         assert result.err == (
@@ -170,12 +170,12 @@ class TestInternalErrors:
         """With --debug the exception propagates (and Python prints its traceback)."""
         import pytest
 
-        import casework.cli
+        import casework.cli.main
 
         def boom(*_: object) -> int:
             raise RuntimeError("table on fire")
 
-        monkeypatch.setattr(casework.cli, "_cmd_list", boom)  # type: ignore[attr-defined]
+        monkeypatch.setattr(casework.cli.main, "_cmd_list", boom)  # type: ignore[attr-defined]
         with pytest.raises(RuntimeError, match="table on fire"):
             cli("--debug", "list")
 
@@ -185,8 +185,8 @@ class TestNoColor:
         """NO_COLOR gives the same plain text a pipe gets, even on a terminal."""
         import io
 
-        from casework.cli import main
-        from casework.render import make_console
+        from casework.cli.main import main
+        from casework.views.render import make_console
 
         def run() -> str:
             out = make_console(file=io.StringIO(), force_terminal=True, width=80)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casework import HistDate
-from casework.dates import _bounds
+from casework.model.dates import _bounds
 
 
 class TestDisplay:
@@ -110,7 +110,7 @@ class TestFastPath:
     def test_fast_bounds_agree_with_the_edtf_package(self, data: st.DataObject) -> None:
         """Where the fast path accepts a date, edtf accepts it with the same bounds."""
         text = data.draw(self.plain_dates())
-        from casework.dates import _edtf_bounds, _simple_bounds
+        from casework.model.dates import _edtf_bounds, _simple_bounds
 
         parts = text.split("/")
         if (

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from casework import CaseFileError, CaseworkError
-from casework._toml import TomlFile, read_text
-from casework.export import UnknownFormat, export
+from casework.load.tomlfile import TomlFile, read_text
+from casework.views.export import UnknownFormat, export
 
 from .conftest import CLIResult
 

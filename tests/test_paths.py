@@ -10,8 +10,7 @@ import attrs
 import pytest
 
 from casework import Casebook, Procedure
-from casework.errors import UnknownName
-from casework.paths import (
+from casework.analysis.paths import (
     dead_ends,
     outcome_states,
     reachable_states,
@@ -22,7 +21,8 @@ from casework.paths import (
     traps,
     unreachable_states,
 )
-from casework.procedure import Runner
+from casework.errors import UnknownName
+from casework.model.procedure import Runner
 from casework.testing import case_from_kinds, history_from_kinds
 
 from .conftest import edit

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from casework import Casebook, CaseFileError, CaseworkError, TransitionDef, load_casebook
-from casework.diagram import diagram
-from casework.dossier import Dossier
-from casework.export import export
-from casework.render import Timeline
+from casework.views.diagram import diagram
+from casework.views.dossier import Dossier
+from casework.views.export import export
+from casework.views.render import Timeline
 from tests.conftest import edit, render
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -242,7 +242,7 @@ class TestExport:
         self, book: Casebook, cli: Callable[..., object], tmp_path: Path
     ) -> None:
         """whatif --export writes the comparison, exactly as the terminal shows it."""
-        from casework.render import WhatIfView
+        from casework.views.render import WhatIfView
 
         target = tmp_path / "w.html"
         result = cli("whatif", "late-intercession-kasparova", "--export", str(target))

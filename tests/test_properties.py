@@ -23,7 +23,7 @@ from casework import (
     load_casebook,
     replay,
 )
-from casework.cases import Context, read_case
+from casework.load.cases import Context, read_case
 
 BOOK = load_casebook()
 PROCEDURE = BOOK.procedures["purge-1921"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from casework import Casebook, load_casebook
-from casework.render import Timeline, safe
+from casework.views.render import Timeline, safe
 
 from .conftest import edit, render
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 import casework
-import casework.cli
+import casework.cli.main
 from casework import (
     ILLEGAL,
     Casebook,
@@ -21,12 +21,11 @@ from casework import (
     UnknownCase,
     UnknownName,
     UnknownWhatIf,
-    archive,
-    procedure,
-    whatif,
 )
-from casework.casebook import parse_until, scenarios_root
-from casework.whatif import WhatIf
+from casework.analysis import archive
+from casework.load.casebook import parse_until, scenarios_root
+from casework.model import procedure, whatif
+from casework.model.whatif import WhatIf
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 YEAR_END = (1921, 12, 31)
@@ -206,7 +205,7 @@ class TestSharedNames:
         """The folder a case file lies in; the CLI no longer imports a private name."""
         case_file = book.root / "cases" / "alliluyeva.toml"
         assert scenarios_root(case_file) == book.root.resolve()
-        cli_source = Path(casework.cli.__file__ or "").read_text(encoding="utf-8")
+        cli_source = Path(casework.cli.main.__file__ or "").read_text(encoding="utf-8")
         assert "_scenarios_root" not in cli_source
         assert 'getattr(book, "whatifs"' not in cli_source
 

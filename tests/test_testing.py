@@ -237,7 +237,9 @@ class TestGenerated:
             history_from_kinds(purge, ["expel", "reinstate"])
 
     @pytest.mark.parametrize(**path_cases(PURGE, "expulsion_annulled"))
-    def test_every_path_to_annulment(self, path: casework.paths.Path, purge: Procedure) -> None:
+    def test_every_path_to_annulment(
+        self, path: casework.analysis.paths.Path, purge: Procedure
+    ) -> None:
         """Generated from the procedure: each simple path to annulment replays to it."""
         history = history_from_kinds(purge, path.triggers)
         assert_path(history, path.states)

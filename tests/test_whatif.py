@@ -17,7 +17,7 @@ from casework import (
     hypothetical,
     load_casebook,
 )
-from casework.render import WhatIfView
+from casework.views.render import WhatIfView
 
 from .conftest import render
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from casework import Casebook, CaseFileError, WhatIf, load_casebook
-from casework.render import WhatIfView
+from casework.views.render import WhatIfView
 
 from .conftest import render
 

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from transitions import Machine, State
 
-from casework._toml import TomlFile
 from casework.errors import CaseFileError, IllegalTransition, Problem
+from casework.load.tomlfile import TomlFile
 
 if TYPE_CHECKING:
-    from casework._schema import Where
+    from casework.load.schema import Where
 
 __all__ = ["ILLEGAL", "PENDING", "Procedure", "Runner", "StateDef", "TransitionDef"]
 

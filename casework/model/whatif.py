@@ -30,15 +30,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
-from casework.cases import Case, Context
-from casework.dates import HistDate
 from casework.errors import CaseFileError, IllegalTransition, Problem
-from casework.events import Event, Origin
-from casework.procedure import ILLEGAL, Procedure, TransitionDef
-from casework.replay import History, Step, replay
+from casework.load.cases import Case, Context
+from casework.model.dates import HistDate
+from casework.model.events import Event, Origin
+from casework.model.procedure import ILLEGAL, Procedure, TransitionDef
+from casework.model.replay import History, Step, replay
 
 if TYPE_CHECKING:
-    from casework.casebook import Casebook
+    from casework.load.casebook import Casebook
 
 __all__ = [
     "ILLEGAL",
@@ -1013,7 +1013,7 @@ def read_whatif(path: Path, ctx: Context) -> WhatIf:
     cannot be read; any other problem found is kept in the what-if's
     ``pending`` and reported by :func:`resolve_whatifs` (and by
     :meth:`WhatIf.apply`) with those of its base, edits and rules, in line order."""
-    from casework._whatif_file import read_file
+    from casework.load.whatif_file import read_file
 
     return read_file(path, ctx)
 

@@ -7,7 +7,7 @@ one transaction: when any row is bad nothing is written, and an import that is
 interrupted leaves the archive as it was. Rows already in the archive are never
 changed; importing the same file again adds nothing.
 
-:func:`archive_stats` replays every case with :mod:`casework.bulk`, streaming
+:func:`archive_stats` replays every case with :mod:`casework.analysis.bulk`, streaming
 the rows in case order, and summarises outcomes, paths, the time from
 expulsion to outcome, and the histories the procedure does not allow.
 """
@@ -27,8 +27,7 @@ from typing import Any
 
 import attrs
 
-from casework.bulk import CaseResult, compile_procedure
-from casework.dates import HistDate
+from casework.analysis.bulk import CaseResult, compile_procedure
 from casework.errors import (
     CaseFileError,
     CaseworkError,
@@ -36,8 +35,9 @@ from casework.errors import (
     Problem,
     display_path,
 )
-from casework.events import BACKGROUND, BASES
-from casework.procedure import ILLEGAL, Procedure
+from casework.model.dates import HistDate
+from casework.model.events import BACKGROUND, BASES
+from casework.model.procedure import ILLEGAL, Procedure
 
 __all__ = [
     "COLUMNS",
@@ -747,7 +747,7 @@ def archive_stats(
     """Replay every case of the archive ``db`` and summarise it.
 
     Rows are streamed from SQLite in case order and folded by
-    :mod:`casework.bulk`; only the counts are kept. ``progress`` is called with
+    :mod:`casework.analysis.bulk`; only the counts are kept. ``progress`` is called with
     (cases done, cases in all) every few thousand cases.
     """
     con = open_archive(db)

@@ -16,8 +16,8 @@ from typing import Any
 from transitions.extensions.diagrams import GraphMachine, TransitionGraphSupport
 from transitions.extensions.diagrams_mermaid import DigraphMock
 
-from casework.procedure import PENDING, Procedure
-from casework.replay import History
+from casework.model.procedure import PENDING, Procedure
+from casework.model.replay import History
 
 __all__ = ["FORMATS", "diagram"]
 

@@ -7,7 +7,7 @@ Machine's own order, with the ``requires`` rule behind any condition) into plain
 dicts, so that replaying a million events costs a dict lookup per event instead
 of a trip through transitions' callbacks. ``tests/test_bulk.py`` checks, for
 random procedures and histories, that the result is what
-:class:`~casework.procedure.Runner` gives: the same states and the same errors.
+:class:`~casework.model.procedure.Runner` gives: the same states and the same errors.
 
 Rows are folded as they stream in (``case, kind, day``, ordered by case and
 sequence), so memory does not grow with the archive.
@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from casework.events import BACKGROUND
-from casework.procedure import Procedure
+from casework.model.events import BACKGROUND
+from casework.model.procedure import Procedure
 
 __all__ = ["CaseResult", "CompiledProcedure", "Failure", "compile_procedure"]
 

@@ -14,8 +14,8 @@ from typing import Any, TypedDict
 
 import attrs
 
-from casework._toml import TomlFile
 from casework.errors import CaseFileError, Problem
+from casework.load.tomlfile import TomlFile
 
 __all__ = ["Field", "Where", "check_table", "is_id", "table_rows"]
 

@@ -32,9 +32,9 @@ from typing import Any
 
 import attrs
 
-from casework._toml import TomlFile
 from casework.errors import CaseFileError, IllegalTransition, Problem, UnknownName
-from casework.procedure import PENDING, Procedure
+from casework.load.tomlfile import TomlFile
+from casework.model.procedure import PENDING, Procedure
 
 __all__ = [
     "Path",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import attrs
 
-from casework._schema import Field, is_id, table_rows
-from casework._toml import TomlFile, read_text
 from casework.errors import CaseFileError, Problem
+from casework.load.schema import Field, is_id, table_rows
+from casework.load.tomlfile import TomlFile, read_text
 
 __all__ = ["Document", "read_documents"]
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import attrs
 
-from casework.dates import HistDate
+from casework.model.dates import HistDate
 
 __all__ = ["BACKGROUND", "Basis", "Citation", "Event", "Origin"]
 

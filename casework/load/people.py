@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from casework._schema import Field, Where, check_table, is_id, table_rows
-from casework._toml import TomlFile
 from casework.errors import CaseFileError, Problem
-from casework.events import BASES, Citation, Origin
+from casework.load.schema import Field, Where, check_table, is_id, table_rows
+from casework.load.tomlfile import TomlFile
+from casework.model.events import BASES, Citation, Origin
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from casework.sources import Document
+    from casework.load.sources import Document
 
 __all__ = ["Person", "Relation", "check_relations", "read_people"]
 
@@ -236,7 +236,7 @@ def _citation_problems(
     relations: Iterable[Relation], documents: Mapping[str, Document]
 ) -> list[Problem]:
     """Each relation's source is a known document and its quote occurs in it verbatim."""
-    from casework.cases import quote_problem  # cases imports this module
+    from casework.load.cases import quote_problem  # cases imports this module
 
     problems: list[Problem] = []
     for rel in relations:
@@ -266,7 +266,7 @@ def _citation_problems(
 def _documents_beside(path: Path) -> dict[str, Document] | None:
     """The documents of the scenarios folder of ``path``; None when they cannot
     be read (their own problems are reported when the folder is loaded)."""
-    from casework.sources import read_documents
+    from casework.load.sources import read_documents
 
     try:
         return read_documents(path.parent / "documents.toml")

@@ -16,10 +16,8 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from casework import __version__, paths
-from casework.casebook import Casebook, check_paths, load_casebook, parse_until
-from casework.cases import Context
-from casework.dates import HistDate
+from casework import __version__
+from casework.analysis import paths
 from casework.errors import (
     CaseFileError,
     CaseworkError,
@@ -27,8 +25,11 @@ from casework.errors import (
     InvalidUntil,
     UnknownName,
 )
-from casework.render import PathsView, Timeline, make_console, plain
-from casework.replay import History
+from casework.load.casebook import Casebook, check_paths, load_casebook, parse_until
+from casework.load.cases import Context
+from casework.model.dates import HistDate
+from casework.model.replay import History
+from casework.views.render import PathsView, Timeline, make_console, plain
 
 __all__ = ["main", "run"]
 
@@ -135,7 +136,7 @@ def _parser() -> _Parser:
     )
     p.add_argument("case", nargs="?", help="case or what-if id (default: every case)")
 
-    from casework import _archive_cli  # import, stats: archives
+    from casework.cli import archive as _archive_cli  # import, stats: archives
 
     _archive_cli.add_parsers(sub, scen)
     parser.commands = dict(sub.choices)
@@ -201,7 +202,7 @@ def _incomplete(book: Casebook, err: Console) -> int:
 
 
 def _cmd_list(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from casework.render import CaseTree
+    from casework.views.render import CaseTree
 
     book = _book(args)
     if args.json:
@@ -238,9 +239,9 @@ def _cmd_list(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _cmd_whatif(args: argparse.Namespace, out: Console, err: Console) -> int:
     from pathlib import Path
 
-    from casework.casebook import bundled_scenarios, scenarios_root
     from casework.errors import display_path
-    from casework.render import WhatIfView
+    from casework.load.casebook import bundled_scenarios, scenarios_root
+    from casework.views.render import WhatIfView
 
     target = Path(args.whatif)
     skip = ""
@@ -257,7 +258,7 @@ def _cmd_whatif(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.json:
         out.out(json.dumps(comparison.to_mapping(), ensure_ascii=False, indent=2), highlight=False)
     elif args.export:
-        from casework.export import export
+        from casework.views.export import export
 
         path = export(WhatIfView(comparison, book), args.export, title=whatif.title or whatif.id)
         out.print(plain(f"wrote {path} ({whatif.id})"), soft_wrap=True)
@@ -269,7 +270,7 @@ def _cmd_whatif(args: argparse.Namespace, out: Console, err: Console) -> int:
 def _load_whatif(target: Any, book: Casebook) -> Any:
     """A what-if file checked against ``book``; when its base is a case or what-if
     that did not load, the error is that base's problems."""
-    from casework.whatif import load_whatif, read_whatif
+    from casework.model.whatif import load_whatif, read_whatif
 
     try:
         return load_whatif(target, book)
@@ -383,7 +384,7 @@ def _export_replay(
     from rich.console import Group
     from rich.rule import Rule
 
-    from casework.export import export
+    from casework.views.export import export
 
     parts: list[Any] = []
     for n, history in enumerate(histories):
@@ -405,7 +406,7 @@ def _case_or_whatif(book: Casebook, name: str) -> tuple[Any, str, str]:
     what-if's title for a diagram and its question for a dossier ("" for a case)."""
     if name in book.cases or name not in book.whatifs:
         return book.replay(name), "", ""
-    from casework.whatif import run
+    from casework.model.whatif import run
 
     whatif = book.whatifs[name]
     result = run(*whatif.build(book))
@@ -417,7 +418,7 @@ def _case_or_whatif(book: Casebook, name: str) -> tuple[Any, str, str]:
 
 
 def _cmd_diagram(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from casework.diagram import diagram
+    from casework.views.diagram import diagram
 
     book = _book(args)
     if args.case:
@@ -432,7 +433,7 @@ def _cmd_diagram(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 
 def _cmd_show(args: argparse.Namespace, out: Console, err: Console) -> int:
-    from casework.dossier import Dossier
+    from casework.views.dossier import Dossier
 
     book = _book(args)
     if args.case:
@@ -470,7 +471,7 @@ def main(
         return EXIT_USAGE
     try:
         if args.command in ("import", "stats"):
-            from casework import _archive_cli
+            from casework.cli import archive as _archive_cli
 
             return _archive_cli.run(args, out, err)
         if args.command == "list":

@@ -10,9 +10,7 @@ from typing import Any
 
 import attrs
 
-from casework._toml import TomlFile
-from casework.cases import Case, Context, read_case
-from casework.dates import HistDate
+from casework.analysis.paths import procedure_problems
 from casework.errors import (
     CaseFileError,
     IllegalTransition,
@@ -22,12 +20,14 @@ from casework.errors import (
     UnknownWhatIf,
     display_path,
 )
-from casework.paths import procedure_problems
-from casework.people import Person, check_relations, read_people
-from casework.procedure import Procedure
-from casework.replay import History, replay
-from casework.sources import Document, read_documents
-from casework.whatif import WHATIF_DIR, WhatIf, read_whatif, resolve_whatifs
+from casework.load.cases import Case, Context, read_case
+from casework.load.people import Person, check_relations, read_people
+from casework.load.sources import Document, read_documents
+from casework.load.tomlfile import TomlFile
+from casework.model.dates import HistDate
+from casework.model.procedure import Procedure
+from casework.model.replay import History, replay
+from casework.model.whatif import WHATIF_DIR, WhatIf, read_whatif, resolve_whatifs
 
 __all__ = [
     "Casebook",
@@ -52,7 +52,7 @@ def bundled_scenarios() -> Path:
     An installed wheel carries it as ``casework/_scenarios``; a source checkout
     (or an editable install) has it beside the package.
     """
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the casework package
     installed = here / "_scenarios"
     return installed if installed.is_dir() else here.parent / "scenarios"
 

@@ -1,6 +1,6 @@
 """Rendering an archive's summary (``casework stats``) as a rich renderable.
 
-Kept apart from :mod:`casework.archive`, which never imports rich. Case ids,
+Kept apart from :mod:`casework.analysis.archive`, which never imports rich. Case ids,
 event ids and kinds come from the archive, so they are shown with ``plain()``.
 """
 
@@ -10,8 +10,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from casework.archive import ILLEGAL, ArchiveStats
-from casework.render import Block, outcome_style, plain
+from casework.analysis.archive import ILLEGAL, ArchiveStats
+from casework.views.render import Block, outcome_style, plain
 
 __all__ = ["StatsView"]
 

@@ -20,8 +20,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
-from casework.casebook import Casebook
-from casework.paths import (
+from casework.analysis.paths import (
     Path,
     dead_ends,
     reachable_states,
@@ -31,9 +30,10 @@ from casework.paths import (
     traps,
     unreachable_states,
 )
-from casework.procedure import PENDING, Procedure
-from casework.replay import History, Step
-from casework.whatif import Comparison, Row
+from casework.load.casebook import Casebook
+from casework.model.procedure import PENDING, Procedure
+from casework.model.replay import History, Step
+from casework.model.whatif import Comparison, Row
 
 __all__ = [
     "THEME",

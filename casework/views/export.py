@@ -20,7 +20,7 @@ from rich.console import Console, RenderableType
 from rich.terminal_theme import TerminalTheme
 
 from casework.errors import CaseworkError
-from casework.render import THEME
+from casework.views.render import THEME
 
 __all__ = ["FORMATS", "LIGHT", "UnknownFormat", "export"]
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import attrs
 
-from casework.cases import Case
-from casework.dates import HistDate
-from casework.events import Event
-from casework.procedure import Procedure
+from casework.load.cases import Case
+from casework.model.dates import HistDate
+from casework.model.events import Event
+from casework.model.procedure import Procedure
 
 __all__ = ["History", "Step", "replay"]
 

@@ -17,11 +17,11 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from casework.casebook import Casebook
-from casework.events import BACKGROUND
-from casework.people import Person, Relation
-from casework.render import Block, outcome_style, plain
-from casework.replay import History
+from casework.load.casebook import Casebook
+from casework.load.people import Person, Relation
+from casework.model.events import BACKGROUND
+from casework.model.replay import History
+from casework.views.render import Block, outcome_style, plain
 
 __all__ = ["Dossier"]
 

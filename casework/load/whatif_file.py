@@ -1,4 +1,4 @@
-"""Reading and checking what-if files (the model is in :mod:`casework.whatif`).
+"""Reading and checking what-if files (the model is in :mod:`casework.model.whatif`).
 
 A what-if file has a ``[whatif]`` table (id, base, title, description), then
 ``[[edits]]`` tables, each with its own ``[[edits.events]]``, and ``[[rules]]``
@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from casework._schema import Field, check_table, is_id
-from casework._toml import TomlFile
-from casework.cases import Context, check_event_row
-from casework.dates import CALENDARS, HistDate
 from casework.errors import CaseFileError, Problem
-from casework.events import Event, Origin
-from casework.whatif import (
+from casework.load.cases import Context, check_event_row
+from casework.load.schema import Field, check_table, is_id
+from casework.load.tomlfile import TomlFile
+from casework.model.dates import CALENDARS, HistDate
+from casework.model.events import Event, Origin
+from casework.model.whatif import (
     Edit,
     Fork,
     Insert,
@@ -419,5 +419,5 @@ class _Reader:
 
 
 def read_file(path: Path, ctx: Context) -> WhatIf:
-    """One what-if file read and checked (see :func:`casework.whatif.read_whatif`)."""
+    """One what-if file read and checked (see :func:`casework.model.whatif.read_whatif`)."""
     return _Reader(TomlFile.read(path), ctx).read()

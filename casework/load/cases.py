@@ -9,14 +9,14 @@ from typing import Any
 
 import attrs
 
-from casework._schema import Field, Where, check_table, is_id
-from casework._toml import TomlFile
-from casework.dates import HistDate
 from casework.errors import CaseFileError, Problem
-from casework.events import BACKGROUND, Event, Origin
-from casework.people import Person
-from casework.procedure import Procedure
-from casework.sources import Document
+from casework.load.people import Person
+from casework.load.schema import Field, Where, check_table, is_id
+from casework.load.sources import Document
+from casework.load.tomlfile import TomlFile
+from casework.model.dates import HistDate
+from casework.model.events import BACKGROUND, Event, Origin
+from casework.model.procedure import Procedure
 
 __all__ = ["Case", "read_case"]
 

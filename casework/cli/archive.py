@@ -1,4 +1,4 @@
-"""The ``import`` and ``stats`` commands (archives), plugged into :mod:`casework.cli`."""
+"""The ``import`` and ``stats`` commands (archives), plugged into :mod:`casework.cli.main`."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from casework.archive import ImportFailed, archive_stats, import_file
-from casework.casebook import bundled_scenarios
-from casework.procedure import Procedure
-from casework.render import Block, plain
+from casework.analysis.archive import ImportFailed, archive_stats, import_file
+from casework.load.casebook import bundled_scenarios
+from casework.model.procedure import Procedure
+from casework.views.render import Block, plain
 
 COMMANDS = ("import", "stats")
 
@@ -71,7 +71,7 @@ def _count(value: str) -> int:
 
 def _procedures(args: argparse.Namespace, err: Console) -> Mapping[str, Procedure]:
     # Only the procedures are needed: a case or what-if file with problems is a warning.
-    from casework.casebook import load_casebook
+    from casework.load.casebook import load_casebook
 
     book = load_casebook(args.scenarios or bundled_scenarios(), strict=False)
     for p in book.problems:
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.json:
         out.out(json.dumps(stats.to_mapping(), ensure_ascii=False, indent=2), highlight=False)
     else:
-        from casework.archive_view import StatsView
+        from casework.views.stats import StatsView
 
         out.print(StatsView(stats, args.illegal))
     return 0

@@ -1,0 +1,1 @@
+"""Analysis over loaded records: paths through a procedure, bulk replay, archives."""

@@ -1,0 +1,2 @@
+"""The model: frozen records (dates, events, procedures, cases, what-ifs) and the rules
+they obey. Reads no files and imports nothing above it."""
