@@ -1,6 +1,6 @@
 """``python -m casework``."""
 
-from casework.cli.main import run
+from casework.cli.main import script
 
 if __name__ == "__main__":
-    run()
+    script()

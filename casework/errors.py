@@ -13,7 +13,6 @@ import attrs
 __all__ = [
     "CaseFileError",
     "CaseworkError",
-    "IllegalTransition",
     "InvalidUntil",
     "Problem",
     "UnknownCase",
@@ -83,37 +82,6 @@ class UnknownCase(CaseworkError, KeyError):
     def __str__(self) -> str:
         known = ", ".join(self.known) or "none"
         return f"no {self.what} {self.case_id!r}; known {self.what}s: {known}"
-
-
-class IllegalTransition(CaseworkError):
-    """An event's kind cannot happen in the state the case is in.
-
-    Keeps ``.event`` (the offending event), ``.state`` (the state before it) and
-    ``.allowed`` (the kinds the procedure allows there) for callers.
-    """
-
-    def __init__(self, event: object, state: str, allowed: list[str], unmet: str = "") -> None:
-        self.event = event
-        self.state = state
-        self.allowed = tuple(allowed)
-        self.unmet = unmet
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        """``event 'x' (kind) cannot follow state 's'; allowed here: ...``."""
-        ev = self.event
-        ev_id = getattr(ev, "id", "?")
-        kind = getattr(ev, "kind", "?")
-        allowed = ", ".join(self.allowed) if self.allowed else "nothing (final state)"
-        why = f" ({self.unmet})" if self.unmet else ""
-        return (
-            f"event {ev_id!r} ({kind}) cannot follow state {self.state!r}{why}; "
-            f"allowed here: {allowed}"
-        )
-
-    def __str__(self) -> str:
-        origin = getattr(self.event, "origin", None)
-        return f"{origin}: {self.describe()}" if origin else self.describe()
 
 
 class InvalidUntil(CaseworkError, ValueError):

@@ -26,7 +26,7 @@ import attrs
 
 from casework.analysis import paths
 from casework.errors import UnknownName
-from casework.load.cases import Case
+from casework.model.case import Case
 from casework.model.dates import HistDate
 from casework.model.events import BACKGROUND, Event
 from casework.model.procedure import Procedure

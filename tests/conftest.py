@@ -12,7 +12,7 @@ from rich.console import Console
 
 from casework import Casebook, bundled_scenarios, load_casebook
 from casework.cli.main import main
-from casework.views.render import THEME
+from casework.views.theme import THEME
 
 WIDTH = 80
 

@@ -10,6 +10,7 @@ import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -464,3 +465,17 @@ class TestSeveralProcedures:
         assert [(i["case"], i["unmet"]) for i in data["illegal"]] == [
             ("strict-1", "requires 2 × intercede (found 1) before it"),
         ]
+
+
+class TestImportInputs:
+    def test_importing_a_named_pipe(self, tmp_path: Path, cli: Callable[..., Any]) -> None:
+        """A pipe is not 'no such file': it is not a regular file."""
+        import os
+
+        pipe = tmp_path / "p.csv"
+        os.mkfifo(pipe)
+        result = cli("import", str(pipe), "--db", str(tmp_path / "a.sqlite"), width=200)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {pipe}: not a regular file; expected a .csv or .jsonl file\n",
+        )

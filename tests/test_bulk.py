@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from types import SimpleNamespace
 from typing import Any
 
 from hypothesis import given, settings
@@ -17,7 +16,9 @@ from casework import (
     StateDef,
     TransitionDef,
 )
-from casework.analysis.bulk import Failure, compile_procedure
+from casework.analysis.bulk import compile_procedure
+from casework.model.steps import IllegalStep
+from casework.testing import case_from_kinds
 
 TRIGGERS = ["expel", "appeal", "intercede", "reinstate", "uphold"]
 #: Kinds no procedure here defines: replay must refuse them like any illegal event.
@@ -58,13 +59,21 @@ def reference(procedure: Procedure, kinds: Sequence[str]) -> dict[str, Any]:
     states = [runner.state]
     moved_at: list[int] = []
     failure = None
+    events = case_from_kinds(procedure, kinds).events
     for i, kind in enumerate(kinds):
         if kind == BACKGROUND:
             continue
         try:
-            after = runner.fire(SimpleNamespace(id=f"e{i}", kind=kind))
+            after = runner.fire(events[i])
         except IllegalTransition as err:
-            failure = Failure(i, kind, err.state, err.allowed, err.unmet)
+            failure = IllegalStep(
+                seq=i + 1,
+                event="",
+                kind=kind,
+                state=err.state,
+                allowed=err.allowed,
+                unmet=err.unmet,
+            )
             break
         if after != states[-1]:
             states.append(after)
@@ -140,8 +149,12 @@ class TestFold:
         rows = [("a", "expel", None), ("a", "reinstate", None), ("a", "appeal", None)]
         [result] = table.fold(rows)
         assert result.state == "expelled"
-        assert result.failure == Failure(
-            1, "reinstate", "expelled", ("appeal", "intercede", "request_verification"), ""
+        assert result.failure == IllegalStep(
+            seq=2,
+            event="",
+            kind="reinstate",
+            state="expelled",
+            allowed=("appeal", "intercede", "request_verification"),
         )
 
     def test_requires_rule(self, book: Casebook) -> None:

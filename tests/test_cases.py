@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
 import attrs
 import pytest
 
-from casework import Casebook, IllegalTransition, bundled_scenarios, load_casebook
+from casework import (
+    Casebook,
+    CaseworkError,
+    HistDate,
+    IllegalTransition,
+    InvalidUntil,
+    bundled_scenarios,
+    load_casebook,
+)
+from casework.model.replay import parse_until
+
+YEAR_END = (1921, 12, 31)
 
 
 class TestReplay:
@@ -131,3 +143,71 @@ class TestLoading:
     def test_a_scenarios_folder_elsewhere_loads(self, scenarios: Path) -> None:
         """load_casebook(path) reads another folder the same way."""
         assert sorted(load_casebook(scenarios).cases) == ["alliluyeva", "kasparova-popova"]
+
+
+class TestUntilReading:
+    def test_one_to_three_digits_are_an_event_number(self) -> None:
+        """'5', '42' and '007' are event numbers."""
+        assert [parse_until(v) for v in ("5", "42", "007")] == [5, 42, 7]
+
+    def test_four_digits_are_a_year(self) -> None:
+        """'1921' is the year 1921, not event 1921."""
+        date = parse_until("1921")
+        assert isinstance(date, HistDate)
+        assert (date.lower, date.upper) == ((1921, 1, 1), YEAR_END)
+
+    def test_an_open_end_is_refused(self) -> None:
+        """A date with no end cannot say where to stop."""
+        with pytest.raises(InvalidUntil) as err:
+            parse_until("1921-12-20/..")
+        assert str(err.value) == (
+            "'1921-12-20/..' has an open end; expected a date with an end, e.g. 1921-12-20"
+        )
+
+    def test_an_open_start_is_allowed(self) -> None:
+        """'../1921-12-20' has an end, so it is a place to stop."""
+        date = parse_until("../1921-12-20")
+        assert isinstance(date, HistDate)
+        assert date.upper == (1921, 12, 20)
+
+    def test_a_bad_date_is_a_casework_error(self) -> None:
+        """Neither a number nor a date: InvalidUntil, a CaseworkError (and a ValueError)."""
+        with pytest.raises(InvalidUntil) as err:
+            parse_until("Christmas")
+        assert isinstance(err.value, CaseworkError)
+        assert isinstance(err.value, ValueError)
+        assert str(err.value) == (
+            "'Christmas' is neither an event number nor a date; expected e.g. 5 or 1921-12-20"
+        )
+
+
+class TestReplayUntil:
+    def test_digit_string_is_the_event_number(self, book: Casebook) -> None:
+        """until="5" replays as until=5."""
+        assert book.replay("alliluyeva", until="5") == book.replay("alliluyeva", until=5)
+
+    def test_year_string_stops_before_the_first_event_not_certainly_in_it(
+        self, book: Casebook
+    ) -> None:
+        """until="1921" keeps exactly the events known by 31 Dec 1921, in order."""
+        for case_id in sorted(book.cases):
+            case = book.cases[case_id]
+            kept = 0
+            for ev in case.events:
+                if not ev.date.known_by(YEAR_END):
+                    break
+                kept += 1
+            history = book.replay(case_id, until="1921")
+            assert len(history.steps) == kept
+            assert history.stopped_after == kept
+
+    def test_year_1921_of_alliluyeva(self, book: Casebook) -> None:
+        """The reinstatement (on or after 20 Dec 1921) is not certainly within 1921."""
+        history = book.replay("alliluyeva", until="1921")
+        assert (history.stopped_after, history.state) == (6, "verification_requested")
+
+    @pytest.mark.parametrize("bad", ["Christmas", "1921-12-20/..", "1921-13"])
+    def test_bad_date_string_raises_invalid_until(self, book: Casebook, bad: str) -> None:
+        """A bad string is a CaseworkError, not a bare ValueError."""
+        with pytest.raises(InvalidUntil, match=f"^{re.escape(repr(bad))} "):
+            book.replay("alliluyeva", until=bad)

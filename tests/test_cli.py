@@ -9,6 +9,12 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from casework import Casebook
+from casework.cli.commands import COMMANDS
 
 from .conftest import edit
 
@@ -147,16 +153,15 @@ class TestProcess:
 
 
 class TestInternalErrors:
+    @staticmethod
+    def boom(*_: object) -> int:
+        raise RuntimeError("table on fire")
+
     def test_one_short_line_without_debug(
-        self, cli: Callable[..., object], monkeypatch: object
+        self, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A bug shows one line saying what failed and how to report it; exit 70."""
-        import casework.cli.main
-
-        def boom(*_: object) -> int:
-            raise RuntimeError("table on fire")
-
-        monkeypatch.setattr(casework.cli.main, "_cmd_list", boom)  # type: ignore[attr-defined]
+        monkeypatch.setitem(COMMANDS, "list", self.boom)
         result = cli("list")
         assert result.code == 70
         assert result.err == (
@@ -165,17 +170,10 @@ class TestInternalErrors:
         )
 
     def test_debug_shows_the_traceback(
-        self, cli: Callable[..., object], monkeypatch: object
+        self, cli: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """With --debug the exception propagates (and Python prints its traceback)."""
-        import pytest
-
-        import casework.cli.main
-
-        def boom(*_: object) -> int:
-            raise RuntimeError("table on fire")
-
-        monkeypatch.setattr(casework.cli.main, "_cmd_list", boom)  # type: ignore[attr-defined]
+        monkeypatch.setitem(COMMANDS, "list", self.boom)
         with pytest.raises(RuntimeError, match="table on fire"):
             cli("--debug", "list")
 
@@ -186,7 +184,7 @@ class TestNoColor:
         import io
 
         from casework.cli.main import main
-        from casework.views.render import make_console
+        from casework.views.theme import make_console
 
         def run() -> str:
             out = make_console(file=io.StringIO(), force_terminal=True, width=80)
@@ -202,3 +200,52 @@ class TestNoColor:
         assert text.endswith(
             "Stopped after event 4 of 7: state expelled\nPath: member → expelled\n"
         )
+
+
+class TestUntilOnTheCommandLine:
+    def test_until_a_year(self, cli: Callable[..., Any]) -> None:
+        """--until 1921 is the year: it stops before the reinstatement, not at event 1921."""
+        result = cli("replay", "alliluyeva", "--until", "1921")
+        assert result.code == 0
+        assert "Stopped after event 6 of 7: state verification_requested\n" in result.out
+
+    def test_until_three_digits(self, cli: Callable[..., Any]) -> None:
+        """--until 005 is event 5."""
+        five = cli("replay", "alliluyeva", "--until", "5", "--json")
+        assert cli("replay", "alliluyeva", "--until", "005", "--json").out == five.out
+
+    def test_until_an_open_end_is_a_usage_error(self, cli: Callable[..., Any]) -> None:
+        """Exit 2, saying what was expected."""
+        result = cli("replay", "alliluyeva", "--until", "1921-12-20/..")
+        assert (result.code, result.out) == (2, "")
+        assert result.err.endswith(
+            "casework replay: argument --until: '1921-12-20/..' has an open end; "
+            "expected a date with an end, e.g. 1921-12-20\n"
+        )
+
+    def test_list_json_lists_each_whatif_under_its_case(
+        self, book: Casebook, cli: Callable[..., Any]
+    ) -> None:
+        """list --json: every what-if once, under the case its chain of bases ends at."""
+        result = cli("list", "--json")
+        assert result.code == 0
+        listed = {
+            row["case"]: [w["whatif"] for w in row["whatifs"]] for row in json.loads(result.out)
+        }
+        assert listed == {
+            "alliluyeva": [
+                "no-intercession-alliluyeva",
+                "second-testimonial-alliluyeva",
+                "upheld-after-verification-alliluyeva",
+                "verification-first-alliluyeva",
+            ],
+            "kasparova-popova": [
+                "late-intercession-kasparova",
+                "no-intercession-kasparova",
+                "no-intercession-upheld-kasparova",
+                "no-letter-kasparova",
+                "second-testimonial-kasparova",
+                "upheld-after-verification-kasparova",
+                "verification-first-kasparova",
+            ],
+        }

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from casework import CaseFileError, bundled_scenarios, load_casebook
+import casework
+from casework import (
+    Casebook,
+    CaseFileError,
+    CaseworkError,
+    UnknownCase,
+    UnknownName,
+    UnknownWhatIf,
+    bundled_scenarios,
+    load_casebook,
+)
+from casework.load.folder import scenarios_root
 
 from .conftest import edit
 
@@ -434,3 +447,112 @@ class TestStepFromAPipe:
         assert done.returncode == 0
         assert done.stdout.count("Enter: next event · q: quit") == 2
         assert "Outcome: reinstated\n" in done.stdout
+
+
+class TestNotFound:
+    def test_unknown_name_is_exported(self) -> None:
+        """UnknownName, UnknownWhatIf and InvalidUntil are public, and __all__ stays sorted."""
+        for name in ("InvalidUntil", "UnknownName", "UnknownWhatIf"):
+            assert name in casework.__all__
+        constants = [n for n in casework.__all__ if n.isupper()]
+        others = [n for n in casework.__all__ if not n.isupper()]
+        assert casework.__all__ == sorted(constants) + sorted(others, key=str)
+
+    def test_unknown_case(self, book: Casebook) -> None:
+        """A CaseworkError and a KeyError, listing the known cases."""
+        with pytest.raises(KeyError) as err:
+            book.case("trotsky")
+        assert isinstance(err.value, UnknownCase)
+        assert isinstance(err.value, CaseworkError)
+        assert str(err.value) == "no case 'trotsky'; known cases: alliluyeva, kasparova-popova"
+
+    def test_unknown_whatif(self, book: Casebook) -> None:
+        """The same shape as a case's; a KeyError, an UnknownCase and (as before) an UnknownName."""
+        with pytest.raises(UnknownWhatIf) as err:
+            book.whatif("trotsky")
+        found = err.value
+        assert isinstance(found, CaseworkError)
+        assert isinstance(found, KeyError)
+        assert isinstance(found, UnknownCase)
+        assert isinstance(found, UnknownName)
+        known = ", ".join(sorted(book.whatifs))
+        assert str(found) == f"no what-if 'trotsky'; known what-ifs: {known}"
+        assert (found.case_id, found.name, found.known) == (
+            "trotsky",
+            "trotsky",
+            tuple(sorted(book.whatifs)),
+        )
+
+
+class TestReadOnlyCasebook:
+    @pytest.mark.parametrize(
+        "field", ["procedures", "people", "documents", "cases", "whatifs", "broken"]
+    )
+    def test_mappings_cannot_be_changed(self, book: Casebook, field: str) -> None:
+        """Assigning, deleting or popping an entry raises TypeError."""
+        mapping: Any = getattr(book, field)
+        with pytest.raises(TypeError):
+            mapping["x"] = None
+        with pytest.raises(TypeError):
+            del mapping["x"]
+        with pytest.raises((TypeError, AttributeError)):
+            mapping.pop("alliluyeva")
+
+    def test_cases_pop_fails_and_keeps_the_case(self, book: Casebook) -> None:
+        """book.cases.pop(...) no longer removes a case."""
+        with pytest.raises(AttributeError):
+            book.cases.pop("alliluyeva")  # type: ignore[attr-defined]
+        assert "alliluyeva" in book.cases
+
+    def test_the_callers_dict_is_copied(self, book: Casebook) -> None:
+        """Changing the dict a casebook was built from does not change the casebook."""
+        cases = dict(book.cases)
+        copy = Casebook(book.root, book.procedures, book.people, book.documents, cases)
+        cases.clear()
+        assert sorted(copy.cases) == sorted(book.cases)
+        assert dict(copy.whatifs) == {} and dict(copy.broken) == {}
+
+    def test_scenarios_root_of_a_case_file(self, book: Casebook) -> None:
+        """The scenarios folder a case file lies in: the nearest with procedure.toml."""
+        case_file = book.root / "cases" / "alliluyeva.toml"
+        assert scenarios_root(case_file) == book.root.resolve()
+
+
+class TestFileForms:
+    def test_a_byte_order_mark_is_dropped(self, scenarios: Path, cli: Callable[..., Any]) -> None:
+        """A case file saved with a UTF-8 BOM reads as without it."""
+        case = scenarios / "cases" / "alliluyeva.toml"
+        case.write_bytes(b"\xef\xbb\xbf" + case.read_bytes())
+        assert cli("check", str(scenarios)).code == 0
+
+    def test_duplicate_id_blames_the_file_not_named_for_it(
+        self, scenarios: Path, cli: Callable[..., Any]
+    ) -> None:
+        """alliluyeva.toml given Kasparova's id is the one blamed; her case still loads."""
+        from .conftest import edit
+
+        edit(
+            scenarios / "cases" / "alliluyeva.toml", 'id = "alliluyeva"', 'id = "kasparova-popova"'
+        )
+        result = cli("check", str(scenarios), width=300)
+        assert result.err == (
+            f"{scenarios}/cases/alliluyeva.toml:7: case id 'kasparova-popova' is also used by "
+            f"{scenarios}/cases/kasparova-popova.toml; expected unique case ids "
+            "(each file's own id, usually its name)\n"
+        )
+        replay = cli("replay", "kasparova-popova", "--scenarios", str(scenarios), "--json")
+        assert json.loads(replay.out)["events"][6]["id"] == "writes-to-lenin"
+
+    def test_stated_event_with_reasoning_is_refused(
+        self, scenarios: Path, cli: Callable[..., Any]
+    ) -> None:
+        """Reasoning belongs to inferences; on a stated event it would be silently lost."""
+        from .conftest import edit
+
+        edit(scenarios / "cases" / "alliluyeva.toml", 'basis = "inferred"\n', "")
+        result = cli("check", str(scenarios), width=300)
+        assert result.err == (
+            f"{scenarios}/cases/alliluyeva.toml:80: event 'reexamination-implied': reasoning is "
+            "given but basis is 'stated'; expected basis = \"inferred\" (the reasoning is the "
+            "modeller's) or no reasoning\n"
+        )

@@ -14,7 +14,7 @@ from casework import Casebook, CaseFileError, CaseworkError, TransitionDef, load
 from casework.views.diagram import diagram
 from casework.views.dossier import Dossier
 from casework.views.export import export
-from casework.views.render import Timeline
+from casework.views.timeline import Timeline
 from tests.conftest import edit, render
 
 EXPECTED = Path(__file__).parent / "expected"
@@ -213,7 +213,7 @@ class TestExport:
         (tmp_path / "d.html").mkdir()
         with pytest.raises(
             CaseworkError,
-            match=r"d\.html: cannot write \(Is a directory\); expected a file in an existing, writable folder",
+            match=r"d\.html: cannot export over a folder; expected a new file or a regular file$",
         ):
             export(Timeline(book.replay("alliluyeva"), book), tmp_path / "d.html")
         assert sorted(p.name for p in tmp_path.iterdir()) == ["d.html", "t.svg"]
@@ -242,7 +242,7 @@ class TestExport:
         self, book: Casebook, cli: Callable[..., object], tmp_path: Path
     ) -> None:
         """whatif --export writes the comparison, exactly as the terminal shows it."""
-        from casework.views.render import WhatIfView
+        from casework.views.whatif import WhatIfView
 
         target = tmp_path / "w.html"
         result = cli("whatif", "late-intercession-kasparova", "--export", str(target))
@@ -252,8 +252,8 @@ class TestExport:
             "",
         )
         page = html_code(target.read_text("utf-8"))
-        comparison = book.whatif("late-intercession-kasparova").compare(book)
-        assert page.code == render(WhatIfView(comparison, book))
+        comparison = book.compare("late-intercession-kasparova")
+        assert page.code == render(WhatIfView(comparison))
         svg = tmp_path / "w.svg"
         assert cli("whatif", "second-testimonial-alliluyeva", "--export", str(svg)).code == 0
         assert "Outcome in what-if: illegal" in svg_lines(svg.read_text("utf-8"))

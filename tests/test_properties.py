@@ -182,10 +182,10 @@ def test_a_whatif_with_no_edits_equals_its_base(base: str) -> None:
     (an illegal base stays illegal at the same event)."""
     from casework import WhatIf
 
-    comparison = WhatIf("same", base=base).compare(BOOK)
-    assert comparison.counterfactual.history.steps == comparison.base.history.steps
-    assert comparison.counterfactual.states == comparison.base.states
-    assert comparison.counterfactual.illegal == comparison.base.illegal
+    comparison = BOOK.compare(WhatIf("same", base=base))
+    assert comparison.counterfactual.steps == comparison.history.steps
+    assert comparison.counterfactual.states == comparison.history.states
+    assert comparison.counterfactual.illegal == comparison.history.illegal
     assert comparison.outcomes[0] == comparison.outcomes[1]
     assert comparison.parted_after is None
     assert comparison.differing == ()

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from casework import Casebook, load_casebook
-from casework.views.render import Timeline, safe
+from casework.views.theme import safe
+from casework.views.timeline import Timeline
 
 from .conftest import edit, render
 

@@ -6,6 +6,7 @@ import json
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from casework import (
     hypothetical,
     load_casebook,
 )
-from casework.views.render import WhatIfView
+from casework.views.whatif import WhatIfView
 
 from .conftest import render
 
@@ -68,7 +69,7 @@ class TestBundled:
         self, book: Casebook, whatif_id: str, outcomes: tuple[str, str], parted_after: int | None
     ) -> None:
         """Each bundled what-if ends as the question's answer says, parting where expected."""
-        comparison = book.whatif(whatif_id).compare(book)
+        comparison = book.compare(whatif_id)
         assert (comparison.outcomes, comparison.parted_after) == (outcomes, parted_after)
 
     def test_every_bundled_whatif_is_tested_and_described(self, book: Casebook) -> None:
@@ -78,7 +79,7 @@ class TestBundled:
 
     def test_the_paths(self, book: Casebook) -> None:
         """A late intercession reopens an upheld expulsion; without one the case stops."""
-        late = book.whatif("late-intercession-kasparova").compare(book)
+        late = book.compare("late-intercession-kasparova")
         assert late.counterfactual.states == (
             "member",
             "expelled",
@@ -88,34 +89,37 @@ class TestBundled:
             "verification_requested",
             "reinstated",
         )
-        alone = book.whatif("no-intercession-alliluyeva").compare(book)
+        alone = book.compare("no-intercession-alliluyeva")
         assert alone.counterfactual.states == ("member", "expelled")
 
     def test_second_testimonial_is_an_illegal_historical_reinstatement(
         self, book: Casebook
     ) -> None:
         """The finding names the event, the state, the unmet rule and what was allowed."""
-        comparison = book.whatif("second-testimonial-alliluyeva").compare(book)
+        comparison = book.compare("second-testimonial-alliluyeva")
         assert comparison.finding == (
             "under this what-if the historical event 7 is illegal: event 'reinstated' "
             "(reinstate) cannot follow state 'verification_requested' (requires 2 × "
             "intercede (found 1) before it); allowed here: intercede, request_information, "
             "schedule_hearing, reinstate_as_candidate, uphold, annul"
         )
-        assert comparison.counterfactual.history.state == "verification_requested"
+        assert comparison.counterfactual.state == "verification_requested"
 
     def test_chained_whatif_is_compared_with_its_base_whatif(self, book: Casebook) -> None:
         """A what-if on a what-if compares against the base what-if's history."""
-        comparison = book.whatif("no-intercession-upheld-kasparova").compare(book)
-        assert [e.id for e in comparison.base.case.events][-2:] == ["expelled", "writes-to-lenin"]
+        comparison = book.compare("no-intercession-upheld-kasparova")
+        assert [e.id for e in comparison.history.case.events][-2:] == [
+            "expelled",
+            "writes-to-lenin",
+        ]
         assert [r.status for r in comparison.differing] == ["inserted"]
-        text = render(WhatIfView(comparison, book))
+        text = render(WhatIfView(comparison))
         assert "Base (no-intercession-kasparova)        What if\n    — not in the base " in text
         assert "\nOutcome in base: pending\n  Path: member → expelled → appealed\n" in text
 
     def test_hypothetical_events_are_marked_in_json(self, book: Casebook) -> None:
         """Inserted events carry basis hypothetical, their reasoning and no quote."""
-        data = book.whatif("upheld-after-verification-kasparova").compare(book).to_mapping()
+        data = book.compare("upheld-after-verification-kasparova").to_mapping()
         last = data["whatif_history"]["events"][-1]
         assert {k: last[k] for k in ("id", "basis", "quote", "from", "to")} == {
             "id": "expulsion-confirmed",
@@ -155,7 +159,7 @@ class TestEdits:
 
     def test_replace(self, book: Casebook) -> None:
         """The replacement takes the place (and number) of the event it replaces."""
-        comparison = WhatIf("p", base="alliluyeva").replace("reinstated", UPHOLD).compare(book)
+        comparison = book.compare(WhatIf("p", base="alliluyeva").replace("reinstated", UPHOLD))
         row = comparison.differing[0]
         assert (row.status, row.left.event.id, row.right.event.id, row.right.event.seq) == (
             "replaced",
@@ -170,7 +174,7 @@ class TestEdits:
         whatif = WhatIf("d", base="alliluyeva").redate(
             "lenin-intercedes", "1922-01~", "a month later"
         )
-        comparison = whatif.compare(book)
+        comparison = book.compare(whatif)
         event = comparison.counterfactual.case.event("lenin-intercedes")
         assert (event.date.display(), event.basis, event.quote[:20]) == (
             "c. Jan 1922",
@@ -189,14 +193,14 @@ class TestEdits:
         before = (book.case("alliluyeva"), book.procedures["purge-1921"])
         base = WhatIf("x", base="alliluyeva")
         edited = base.remove("reinstated").require("reinstate", intercede=2)
-        edited.compare(book)
+        book.compare(edited)
         assert (book.case("alliluyeva"), book.procedures["purge-1921"]) == before
         assert (base.edits, base.rules) == ((), ())
         assert book.replay("alliluyeva").outcome == "reinstated"
 
     def test_a_hypothetical_event_the_procedure_does_not_allow(self, book: Casebook) -> None:
         """An inserted event that cannot happen is the finding, named as hypothetical."""
-        comparison = WhatIf("h", base="alliluyeva").insert(UPHOLD, after="expelled").compare(book)
+        comparison = book.compare(WhatIf("h", base="alliluyeva").insert(UPHOLD, after="expelled"))
         assert comparison.outcome == "illegal"
         assert comparison.finding == (
             "under this what-if the hypothetical event 5 is illegal: event 'upheld' (uphold) "
@@ -221,14 +225,12 @@ class TestRules:
                 "hearing_scheduled",
                 "hearing_cancelled",
             )
-            assert whatif.compare(book).parted_after is None
+            assert book.compare(whatif).parted_after is None
 
     def test_drop_source_illegal_at_the_reinstatement(self, book: Casebook) -> None:
         """Without verification_requested as a source, the reinstatement cannot follow it."""
-        comparison = (
-            WhatIf("v", base="alliluyeva")
-            .drop_source("reinstate", "verification_requested")
-            .compare(book)
+        comparison = book.compare(
+            WhatIf("v", base="alliluyeva").drop_source("reinstate", "verification_requested")
         )
         ill = comparison.counterfactual.illegal
         assert ill is not None
@@ -240,23 +242,23 @@ class TestRules:
     def test_add_source_and_drop(self, book: Casebook) -> None:
         """add_source lets a trigger follow a new state; drop removes the trigger."""
         direct = WhatIf("a", base="alliluyeva").remove("lenin-intercedes", "reexamination-implied")
-        assert direct.compare(book).outcome == "illegal"
+        assert book.compare(direct).outcome == "illegal"
         assert (
-            direct.rule(Rule("reinstate", add_source=["expelled"])).compare(book).outcome
+            book.compare(direct.rule(Rule("reinstate", add_source=["expelled"]))).outcome
             == "reinstated"
         )
         dropped = WhatIf("d", base="alliluyeva").rule(Rule("request_verification", drop=True))
-        assert dropped.compare(book).counterfactual.illegal.event.id == "reexamination-implied"
+        assert book.compare(dropped).counterfactual.illegal.event == "reexamination-implied"
 
     def test_a_requirement_of_zero_drops_it(self, book: Casebook) -> None:
         """requires = { kind = 0 } takes a requirement away again."""
         strict = WhatIf("s", base="alliluyeva").require("reinstate", intercede=2)
-        assert strict.require("reinstate", intercede=0).compare(book).outcome == "reinstated"
+        assert book.compare(strict.require("reinstate", intercede=0)).outcome == "reinstated"
 
     def test_unknown_trigger_in_code(self, book: Casebook) -> None:
         """A what-if built in code names itself in the error."""
         with pytest.raises(CaseFileError) as err:
-            WhatIf("code", base="alliluyeva").require("pardon", intercede=1).compare(book)
+            book.compare(WhatIf("code", base="alliluyeva").require("pardon", intercede=1))
         assert str(err.value).startswith(
             "what-if 'code': unknown trigger 'pardon'; expected one of: expel, appeal, intercede"
         )
@@ -436,10 +438,7 @@ class TestCommand:
     def test_exact_text_at_80_columns(self, book: Casebook) -> None:
         """The whole comparison matches the reviewed text exactly."""
         expected = (EXPECTED / "whatif-late-intercession-kasparova-80.txt").read_text("utf-8")
-        assert (
-            render(WhatIfView(book.whatif("late-intercession-kasparova").compare(book), book))
-            == expected
-        )
+        assert render(WhatIfView(book.compare("late-intercession-kasparova"))) == expected
 
     def test_illegal_step_side_by_side(self, cli: Callable[..., object]) -> None:
         """The illegal reinstatement is shown beside the historical one, with the unmet rule."""
@@ -459,7 +458,7 @@ class TestCommand:
     def test_every_whatif_fits_80_columns(self, book: Casebook) -> None:
         """No line is wider than 80 columns or ends in spaces."""
         for whatif_id, whatif in book.whatifs.items():
-            for line in render(WhatIfView(whatif.compare(book), book)).splitlines():
+            for line in render(WhatIfView(book.compare(whatif))).splitlines():
                 assert len(line) <= 80 and line == line.rstrip(), (whatif_id, line)
 
     def test_json(self, cli: Callable[..., object]) -> None:
@@ -534,3 +533,19 @@ class TestCommand:
             "check", str(bundled_scenarios() / "whatif" / "no-intercession-upheld-kasparova.toml")
         )
         assert (result.code, result.out) == (0, "ok: 1 file checked, no problems\n")
+
+
+class TestRedatedEvents:
+    def test_redated_event_is_marked_in_json_and_on_screen(self, cli: Callable[..., Any]) -> None:
+        """A re-dated event says its date is hypothetical; the edit keeps its reasoning."""
+        data = json.loads(cli("whatif", "late-intercession-kasparova", "--json").out)
+        event = next(e for e in data["whatif_history"]["events"] if e["id"] == "lenin-intercedes")
+        assert (event["basis"], event["date"], event["date_hypothetical"]) == (
+            "stated",
+            "1922-01~",
+            True,
+        )
+        redate = next(e for e in data["edits"] if e["op"] == "redate")
+        assert redate["reasoning"].startswith("the letter comes only after the case is closed")
+        out = cli("whatif", "late-intercession-kasparova").out
+        assert "  8 20 Dec 1921, 20.00                    9 c. Jan 1922 (hypothetical)\n" in out

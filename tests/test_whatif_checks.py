@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from casework import Casebook, CaseFileError, WhatIf, load_casebook
-from casework.views.render import WhatIfView
+from casework.views.whatif import WhatIfView
 
 from .conftest import render
 
@@ -178,7 +178,7 @@ drop = true
             .require("pardon", intercede=1)
         )
         with pytest.raises(CaseFileError) as err:
-            w.compare(book)
+            book.compare(w)
         assert [str(p) for p in err.value.problems] == [
             "what-if 'code': edit 2 (redate) names event 'expelled', as edit 1 (remove) does; "
             "expected one edit per event",
@@ -291,26 +291,26 @@ class TestRedateOrderNote:
         )
 
     def test_note(self, book: Casebook) -> None:
-        assert self.whatif().compare(book).notes == (
+        assert book.compare(self.whatif()).notes == (
             "event 5 (lenin-intercedes) is now dated Mar 1922, after event 6 "
             "(reexamination-implied, 20 Dec 1921, 20.00); events stay in the case file's order",
         )
 
     def test_before_an_earlier_event(self, book: Casebook) -> None:
         w = WhatIf("early", base="alliluyeva").redate("reinstated", "1917-01", "sooner")
-        assert w.compare(book).notes == (
+        assert book.compare(w).notes == (
             "event 7 (reinstated) is now dated Jan 1917, before event 6 "
             "(reexamination-implied, 20 Dec 1921, 20.00); events stay in the case file's order",
         )
 
     def test_no_note_when_the_order_holds(self, book: Casebook) -> None:
         w = WhatIf("ok", base="alliluyeva").redate("reinstated", "1922-02", "a little later")
-        assert w.compare(book).notes == ()
-        assert book.whatif("late-intercession-kasparova").compare(book).notes == ()
+        assert book.compare(w).notes == ()
+        assert book.compare("late-intercession-kasparova").notes == ()
 
     def test_rendered_and_json(self, book: Casebook) -> None:
-        comparison = self.whatif().compare(book)
-        text = render(WhatIfView(comparison, book))
+        comparison = book.compare(self.whatif())
+        text = render(WhatIfView(comparison))
         assert " ".join(text.split()).endswith(
             "Note: event 5 (lenin-intercedes) is now dated Mar 1922, after event 6 "
             "(reexamination-implied, 20 Dec 1921, 20.00); events stay in the case file's order."

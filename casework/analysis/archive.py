@@ -28,16 +28,11 @@ from typing import Any
 import attrs
 
 from casework.analysis.bulk import CaseResult, compile_procedure
-from casework.errors import (
-    CaseFileError,
-    CaseworkError,
-    IllegalTransition,
-    Problem,
-    display_path,
-)
+from casework.errors import CaseFileError, CaseworkError, Problem, display_path
 from casework.model.dates import HistDate
 from casework.model.events import BACKGROUND, BASES
 from casework.model.procedure import ILLEGAL, Procedure
+from casework.model.steps import IllegalStep
 
 __all__ = [
     "COLUMNS",
@@ -45,7 +40,6 @@ __all__ = [
     "REQUIRED",
     "ArchiveStats",
     "Durations",
-    "IllegalHistory",
     "ImportFailed",
     "ImportReport",
     "archive_stats",
@@ -122,6 +116,12 @@ class ImportFailed(CaseFileError):
         super().__init__(problems)
         self.bad_rows = bad_rows
 
+    def summary(self) -> str:
+        """'3 bad rows (1 more not shown); nothing was imported'."""
+        more = self.bad_rows - len(self.problems)
+        tail = f" ({more:,} more not shown)" if more else ""
+        return f"{_plural(self.bad_rows, 'bad row')}{tail}; nothing was imported"
+
 
 @attrs.frozen
 class ImportReport:
@@ -132,6 +132,18 @@ class ImportReport:
     added: int
     present: int
     cases_added: int
+
+    def describe(self) -> str:
+        """'FILE: 5 rows; 5 events added (2 new cases); 0 already in the archive'."""
+        return (
+            f"{self.path}: {_plural(self.rows, 'row')}; {_plural(self.added, 'event')} added "
+            f"({_plural(self.cases_added, 'new case')}); {self.present:,} already in the archive"
+        )
+
+
+def _plural(n: int, noun: str) -> str:
+    """'1 row', '2,000 rows'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
@@ -629,47 +641,6 @@ def _store(
 
 
 @attrs.frozen
-class IllegalHistory:
-    """A case whose history the procedure does not allow: the first bad event."""
-
-    case: str
-    seq: int
-    event_id: str
-    kind: str
-    state: str
-    allowed: tuple[str, ...]
-    unmet: str = ""
-
-    def describe(self) -> str:
-        """``case 'x': event 'e' (kind) cannot follow state 's'; allowed here: ...``,
-        worded as :class:`~casework.IllegalTransition` words it."""
-        event = _EventRef(self.event_id, self.kind)
-        return (
-            f"case {self.case!r}: "
-            + IllegalTransition(event, self.state, list(self.allowed), self.unmet).describe()
-        )
-
-    def to_mapping(self) -> dict[str, Any]:
-        """The JSON form."""
-        return {
-            "case": self.case,
-            "seq": self.seq,
-            "event": self.event_id,
-            "kind": self.kind,
-            "state": self.state,
-            "allowed": list(self.allowed),
-            "unmet": self.unmet,
-            "message": self.describe(),
-        }
-
-
-@attrs.frozen
-class _EventRef:
-    id: str
-    kind: str
-
-
-@attrs.frozen
 class Durations:
     """Days from expulsion to outcome for the cases of one outcome whose two events
     are dated to the day."""
@@ -714,7 +685,7 @@ class ArchiveStats:
     paths: tuple[tuple[tuple[str, ...], int], ...]
     distinct_paths: int
     durations: tuple[Durations, ...]
-    illegal: tuple[IllegalHistory, ...]
+    illegal: tuple[IllegalStep, ...]
 
     def to_mapping(self) -> dict[str, Any]:
         """The JSON form printed by ``casework stats --json``."""
@@ -767,7 +738,7 @@ def archive_stats(
         outcomes: Counter[str] = Counter()
         paths: Counter[tuple[str, ...]] = Counter()
         days: dict[str, list[int]] = {}
-        illegal: list[IllegalHistory] = []
+        illegal: list[IllegalStep] = []
         done = 0
         for pid in used:
             procedure = procedures[pid]
@@ -821,13 +792,11 @@ def archive_stats(
     )
 
 
-def _illegal(con: sqlite3.Connection, result: CaseResult) -> IllegalHistory:
+def _illegal(con: sqlite3.Connection, result: CaseResult) -> IllegalStep:
     failure = result.failure
     assert failure is not None
     seq, event_id = con.execute(
         "SELECT seq, event_id FROM events WHERE case_id = ? ORDER BY seq LIMIT 1 OFFSET ?",
-        (result.case, failure.index),
+        (result.case, failure.seq - 1),
     ).fetchone()
-    return IllegalHistory(
-        result.case, seq, event_id, failure.kind, failure.state, failure.allowed, failure.unmet
-    )
+    return attrs.evolve(failure, case=result.case, seq=seq, event=event_id)

@@ -22,8 +22,9 @@ from typing import Any, NamedTuple
 
 from casework.model.events import BACKGROUND
 from casework.model.procedure import Procedure
+from casework.model.steps import IllegalStep
 
-__all__ = ["CaseResult", "CompiledProcedure", "Failure", "compile_procedure"]
+__all__ = ["CaseResult", "CompiledProcedure", "compile_procedure"]
 
 #: The key under which a state's node keeps its own name: no kind can be None.
 _NAME = None
@@ -34,24 +35,6 @@ Node = dict[Any, Any]
 # Results are NamedTuples rather than attrs records: one is made per case
 # (hundreds of thousands per archive) and a tuple is several times cheaper to
 # build. They are still immutable.
-class Failure(NamedTuple):
-    """The first event a case's procedure does not allow.
-
-    ``index`` is the event's place in the case (0 for the first), ``state`` the
-    state before it, ``allowed`` the kinds allowed there (all conditions met),
-    ``unmet`` why a ``requires`` rule stops ``kind`` ("" when none does): the
-    same ``state``, ``allowed`` and ``unmet`` as :class:`~casework.IllegalTransition`.
-    """
-
-    # The field shadows tuple.index, as NamedTuple fields may; mypy takes that
-    # for an incompatible override of the method (a public name: kept).
-    index: int  # type: ignore[assignment]
-    kind: str
-    state: str
-    allowed: tuple[str, ...]
-    unmet: str
-
-
 class CaseResult(NamedTuple):
     """One case folded: where it ended, the states it passed through, and any failure.
 
@@ -65,7 +48,7 @@ class CaseResult(NamedTuple):
     case: Any
     state: str
     states: tuple[str, ...]
-    failure: Failure | None
+    failure: IllegalStep | None
     events: int
     first_day: Any
     last_day: Any
@@ -131,10 +114,16 @@ class CompiledProcedure:
                     return "requires " + ", ".join(missing) + " before it"
         return ""
 
-    def failure(self, index: int, kind: str, state: str, counts: Counter[str]) -> Failure:
-        """The failure of ``kind`` at ``index`` in ``state``."""
-        return Failure(
-            index, kind, state, self.allowed(state, counts), self.unmet(state, kind, counts)
+    def failure(self, index: int, kind: str, state: str, counts: Counter[str]) -> IllegalStep:
+        """The illegal step of ``kind`` at ``index`` (0 for a case's first event) in
+        ``state``; its ``seq`` is ``index + 1`` and its event id unknown ("")."""
+        return IllegalStep(
+            seq=index + 1,
+            event="",
+            kind=kind,
+            state=state,
+            allowed=self.allowed(state, counts),
+            unmet=self.unmet(state, kind, counts),
         )
 
     # -- folding -------------------------------------------------------------
@@ -252,7 +241,7 @@ _name_of = operator.itemgetter(_NAME)
 
 
 def _result(
-    case: Any, path: list[Node], days: list[Any], failure: Failure | None, n: int
+    case: Any, path: list[Node], days: list[Any], failure: IllegalStep | None, n: int
 ) -> CaseResult:
     if days:
         return CaseResult(

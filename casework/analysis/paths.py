@@ -25,22 +25,31 @@ there.
 from __future__ import annotations
 
 import functools
-from collections import Counter, deque
-from collections.abc import Iterable, Iterator
-from pathlib import Path as FilePath
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
-from casework.errors import CaseFileError, IllegalTransition, Problem, UnknownName
-from casework.load.tomlfile import TomlFile
+from casework.errors import UnknownName
+from casework.model.graph import (
+    dead_ends,
+    exits,
+    loop_triggers,
+    outcome_states,
+    reachable_states,
+    route,
+    traps,
+    unreachable_states,
+)
 from casework.model.procedure import PENDING, Procedure
 
 __all__ = [
-    "Path",
+    "PathsReport",
+    "StatePath",
     "dead_ends",
     "outcome_states",
-    "procedure_problems",
+    "paths_report",
     "reachable_states",
     "route",
     "shortest_paths",
@@ -52,7 +61,7 @@ __all__ = [
 
 
 @attrs.frozen
-class Path:
+class StatePath:
     """One way through a procedure from its initial state.
 
     ``triggers`` are the event kinds fired, in order (loops included);
@@ -83,110 +92,6 @@ class Path:
         }
 
 
-# -- the graph of states -------------------------------------------------------
-
-
-def _moves(procedure: Procedure) -> dict[str, list[tuple[str, str]]]:
-    """For each state, the (trigger, dest) of every transition to another state, in file order."""
-    out: dict[str, list[tuple[str, str]]] = {s: [] for s in procedure.state_names}
-    for t in procedure.transitions:
-        if t.dest is None:
-            continue
-        for s in t.source:
-            if s != t.dest:
-                out[s].append((t.trigger, t.dest))
-    return out
-
-
-def _loops(procedure: Procedure) -> dict[str, set[str]]:
-    """For each state, the triggers that leave it where it is (internal or self-transitions)."""
-    out: dict[str, set[str]] = {s: set() for s in procedure.state_names}
-    for t in procedure.transitions:
-        for s in t.source:
-            if t.dest is None or t.dest == s:
-                out[s].add(t.trigger)
-    return out
-
-
-def outcome_states(procedure: Procedure) -> tuple[str, ...]:
-    """The states a history can end in with an outcome other than ``pending``.
-
-    >>> from casework import load_casebook
-    >>> outcome_states(load_casebook().procedures["purge-1921"])
-    ('expulsion_upheld', 'reinstated', 'reinstated_candidate', 'expulsion_annulled')
-    """
-    return tuple(s.name for s in procedure.states if s.outcome_label != PENDING)
-
-
-def _closure(procedure: Procedure, start: Iterable[str]) -> list[str]:
-    moves = _moves(procedure)
-    seen = dict.fromkeys(start)
-    queue = deque(seen)
-    while queue:
-        for _trigger, dest in moves[queue.popleft()]:
-            if dest not in seen:
-                seen[dest] = None
-                queue.append(dest)
-    return list(seen)
-
-
-def reachable_states(procedure: Procedure, start: str | None = None) -> tuple[str, ...]:
-    """The states reachable from ``start`` (the initial state), itself included, in file order."""
-    found = set(_closure(procedure, [start or procedure.initial]))
-    return tuple(s for s in procedure.state_names if s in found)
-
-
-def unreachable_states(procedure: Procedure) -> tuple[str, ...]:
-    """The states no history can reach from the initial state, in file order."""
-    found = set(reachable_states(procedure))
-    return tuple(s for s in procedure.state_names if s not in found)
-
-
-def dead_ends(procedure: Procedure) -> tuple[str, ...]:
-    """Reachable states that are not final yet have no transition to another state."""
-    moves = _moves(procedure)
-    return tuple(
-        s for s in reachable_states(procedure) if not procedure.state(s).final and not moves[s]
-    )
-
-
-def traps(procedure: Procedure) -> tuple[str, ...]:
-    """Reachable states, not outcomes themselves, from which no outcome state can be reached.
-
-    A case that enters one can only ever end ``pending``: a dead end, or a set
-    of states that lead only to each other.
-    """
-    ends = set(outcome_states(procedure))
-    return tuple(
-        s
-        for s in reachable_states(procedure)
-        if s not in ends and not ends.intersection(_closure(procedure, [s]))
-    )
-
-
-def route(procedure: Procedure, start: str, goal: Iterable[str]) -> tuple[str, ...] | None:
-    """The states of a shortest way from ``start`` to any state in ``goal`` (None if none).
-
-    Counts no events, so ``requires`` rules are not considered.
-    """
-    goals = set(goal)
-    moves = _moves(procedure)
-    came: dict[str, str | None] = {start: None}
-    queue = deque([start])
-    while queue:
-        state = queue.popleft()
-        if state in goals:
-            out = [state]
-            while (prev := came[out[-1]]) is not None:
-                out.append(prev)
-            return tuple(reversed(out))
-        for _trigger, dest in moves[state]:
-            if dest not in came:
-                came[dest] = state
-                queue.append(dest)
-    return None
-
-
 # -- simple paths --------------------------------------------------------------
 
 
@@ -209,8 +114,8 @@ def targets(procedure: Procedure, to: str | None = None) -> tuple[str, ...]:
 
 def _walk(procedure: Procedure) -> Iterator[tuple[tuple[str, ...], tuple[str, ...]]]:
     """Every feasible simple path from the initial state, depth first, in file order."""
-    moves = _moves(procedure)
-    loops = _loops(procedure)
+    moves = exits(procedure)
+    loops = loop_triggers(procedure)
     requires = {t.trigger: dict(t.requires) for t in procedure.transitions if t.requires}
 
     def walk(
@@ -248,23 +153,10 @@ def _walk(procedure: Procedure) -> Iterator[tuple[tuple[str, ...], tuple[str, ..
 def _accepted(procedure: Procedure, triggers: tuple[str, ...]) -> bool:
     """True when the procedure's Machine accepts these event kinds in order."""
     runner = procedure.runner()
-    try:
-        for n, kind in enumerate(triggers, start=1):
-            runner.fire(_Probe(f"step-{n}", kind))
-    except IllegalTransition:
-        return False
-    return True
+    return all(runner.try_fire(kind) for kind in triggers)
 
 
-@attrs.frozen
-class _Probe:
-    """The least an event needs to be fired through a Runner."""
-
-    id: str
-    kind: str
-
-
-def simple_paths(procedure: Procedure, to: str | None = None) -> tuple[Path, ...]:
+def simple_paths(procedure: Procedure, to: str | None = None) -> tuple[StatePath, ...]:
     """Every simple path from the initial state to ``to`` (see :func:`targets`),
     shortest first, then in the order of the procedure file.
 
@@ -280,71 +172,90 @@ def simple_paths(procedure: Procedure, to: str | None = None) -> tuple[Path, ...
 
 
 @functools.lru_cache(maxsize=16)
-def _all_paths(procedure: Procedure) -> tuple[Path, ...]:
+def _all_paths(procedure: Procedure) -> tuple[StatePath, ...]:
     """Every accepted simple path to every state; cached, as each is replayed."""
     found = [
-        Path(triggers, states, procedure.outcome_of(states[-1]))
+        StatePath(triggers, states, procedure.outcome_of(states[-1]))
         for triggers, states in _walk(procedure)
     ]
     found.sort(key=lambda p: len(p.triggers))  # stable: file order within a length
     return tuple(p for p in found if _accepted(procedure, p.triggers))
 
 
-def shortest_paths(procedure: Procedure) -> dict[str, Path]:
+def shortest_paths(procedure: Procedure) -> dict[str, StatePath]:
     """The shortest simple path to each outcome that has one (``pending`` excluded)."""
-    out: dict[str, Path] = {}
+    out: dict[str, StatePath] = {}
     for path in simple_paths(procedure):
         out.setdefault(path.outcome, path)
     return {o: out[o] for o in procedure.outcomes if o in out}
 
 
-# -- problems for `casework check` ------------------------------------------------
+def _tuple_of_paths(items: Any) -> tuple[StatePath, ...]:
+    return tuple(items)
 
 
-def procedure_problems(procedure: Procedure) -> list[Problem]:
-    """Unreachable states, dead ends and traps, one Problem each, at the state's line."""
-    where = procedure.origin or procedure.id
-    toml: TomlFile | None = None
-    if procedure.origin:
-        try:
-            toml = TomlFile.read(FilePath(procedure.origin))
-        except CaseFileError:
-            toml = None
-    index = {name: i for i, name in enumerate(procedure.state_names)}
+def _tuple_of_str(items: Any) -> tuple[str, ...]:
+    return tuple(items)
 
-    def at(state: str, what: str, expected: str) -> Problem:
-        if toml is None:
-            return Problem.at(where, 0, what, expected)
-        return toml.problem(what, expected, table="states", index=index[state], key="name")
 
-    problems: list[Problem] = []
-    for s in unreachable_states(procedure):
-        problems.append(
-            at(
-                s,
-                f"state {s!r} is unreachable from {procedure.initial!r}",
-                "expected every state to be reachable",
-            )
-        )
-    stuck = dead_ends(procedure)
-    for s in stuck:
-        problems.append(
-            at(
-                s,
-                f"state {s!r} has no way out and is not final",
-                "expected a transition from it, or final = true",
-            )
-        )
-    outcomes = ", ".join(outcome_states(procedure)) or "none defined"
-    for s in traps(procedure):
-        if s in stuck:
-            continue
-        onward = ", ".join(x for x in reachable_states(procedure, s) if x != s)
-        problems.append(
-            at(
-                s,
-                f"state {s!r} is a trap: from it only {onward} can be reached, none an outcome",
-                f"expected a way on to an outcome state ({outcomes})",
-            )
-        )
-    return sorted(problems, key=lambda p: p.line)
+@attrs.frozen(kw_only=True)
+class PathsReport:
+    """What ``casework paths`` shows: for each outcome how many simple paths lead
+    to it and a shortest one; which states are reachable, unreachable, dead ends
+    and traps; and, asked ``to`` an outcome or state, every simple path there."""
+
+    procedure: Procedure
+    to: str | None
+    #: The end states of the paths listed: those of ``to``, or every outcome state.
+    ends: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+    #: The paths to ``ends``, shortest first.
+    paths: tuple[StatePath, ...] = attrs.field(converter=_tuple_of_paths)
+    shortest: tuple[StatePath, ...] = attrs.field(converter=_tuple_of_paths)
+    #: The states a history is ``pending`` in.
+    pending: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+    reachable: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+    unreachable: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+    dead_ends: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+    traps: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
+
+    def count(self, outcome: str) -> int:
+        """How many of the paths listed end with ``outcome``."""
+        return sum(1 for p in self.paths if p.outcome == outcome)
+
+    def shortest_to(self, outcome: str) -> StatePath | None:
+        """A shortest path to ``outcome`` (None when none leads there)."""
+        return next((p for p in self.shortest if p.outcome == outcome), None)
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The JSON form printed by ``casework paths --json``."""
+        proc = self.procedure
+        return {
+            "procedure": proc.id,
+            "initial": proc.initial,
+            "to": self.to,
+            "outcome_states": list(outcome_states(proc)),
+            "reachable": list(self.reachable),
+            "unreachable": list(self.unreachable),
+            "dead_ends": list(self.dead_ends),
+            "traps": list(self.traps),
+            "shortest": {p.outcome: p.to_mapping() for p in self.shortest},
+            "paths": [p.to_mapping() for p in self.paths],
+        }
+
+
+def paths_report(procedure: Procedure, to: str | None = None) -> PathsReport:
+    """The paths of ``procedure`` (to ``to``, see :func:`targets`), with its graph's
+    reachable states, dead ends and traps. Raises UnknownName for an unknown ``to``."""
+    ends = targets(procedure, to)
+    return PathsReport(
+        procedure=procedure,
+        to=to,
+        ends=ends,
+        paths=simple_paths(procedure, to),
+        shortest=shortest_paths(procedure).values(),
+        pending=targets(procedure, PENDING),
+        reachable=reachable_states(procedure),
+        unreachable=unreachable_states(procedure),
+        dead_ends=dead_ends(procedure),
+        traps=traps(procedure),
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -10,77 +9,42 @@ from typing import Any
 
 import attrs
 
-from casework.analysis.paths import procedure_problems
-from casework.errors import (
-    CaseFileError,
-    IllegalTransition,
-    InvalidUntil,
-    Problem,
-    UnknownCase,
-    UnknownWhatIf,
-    display_path,
+from casework.errors import CaseFileError, Problem, UnknownCase, UnknownWhatIf, display_path
+from casework.load.cases import Context, read_case
+from casework.load.documents import read_documents
+from casework.load.folder import (
+    FOLDER_EXPECTED,
+    PROCEDURE_FILE,
+    bundled_scenarios,
+    case_files,
+    procedure_files,
+    scenarios_root,
+    whatif_files,
 )
-from casework.load.cases import Case, Context, read_case
-from casework.load.people import Person, check_relations, read_people
-from casework.load.sources import Document, read_documents
+from casework.load.people import check_relations, read_people
+from casework.load.procedure_file import read_procedure
 from casework.load.tomlfile import TomlFile
+from casework.load.whatif_file import read_whatif
+from casework.model.case import Case
+from casework.model.compare import Comparison, compare
 from casework.model.dates import HistDate
+from casework.model.documents import Document
+from casework.model.people import Person
 from casework.model.procedure import Procedure
-from casework.model.replay import History, replay
-from casework.model.whatif import WHATIF_DIR, WhatIf, read_whatif, resolve_whatifs
+from casework.model.replay import History, parse_until, replay
+from casework.model.steps import IllegalTransition
+from casework.model.whatif import WhatIf, resolve_whatifs
 
 __all__ = [
     "Casebook",
-    "bundled_scenarios",
-    "check_paths",
     "load_casebook",
-    "parse_until",
-    "scenarios_root",
+    "load_whatif",
+    "open_whatif",
+    "read_cases",
+    "read_context",
+    "read_folder",
+    "read_whatifs",
 ]
-
-PROCEDURE_FILE = "procedure.toml"
-#: The files of a scenarios folder that every case shares (beside procedures/*.toml).
-SHARED_FILES = (PROCEDURE_FILE, "people.toml", "documents.toml")
-_FOLDER_EXPECTED = (
-    "expected a scenarios folder with procedure.toml, people.toml, documents.toml and cases/"
-)
-
-
-def bundled_scenarios() -> Path:
-    """The scenarios folder shipped with casework.
-
-    An installed wheel carries it as ``casework/_scenarios``; a source checkout
-    (or an editable install) has it beside the package.
-    """
-    here = Path(__file__).resolve().parent.parent  # the casework package
-    installed = here / "_scenarios"
-    return installed if installed.is_dir() else here.parent / "scenarios"
-
-
-#: An event number: at most three digits, so that "1921" is a year.
-_EVENT_NUMBER = re.compile(r"[0-9]{1,3}")
-
-
-def parse_until(value: str) -> int | HistDate:
-    """Where to stop a replay: 1–3 digits are an event number, anything else a date
-    (EDTF) with an end; raise InvalidUntil otherwise.
-
-    >>> parse_until("5")
-    5
-    >>> parse_until("1921").upper
-    (1921, 12, 31)
-    """
-    if _EVENT_NUMBER.fullmatch(value):
-        return int(value)
-    try:
-        date = HistDate.parse(value)
-    except ValueError:
-        raise InvalidUntil(
-            value, "is neither an event number nor a date", "expected e.g. 5 or 1921-12-20"
-        ) from None
-    if date.upper is None:
-        raise InvalidUntil(value, "has an open end", "expected a date with an end, e.g. 1921-12-20")
-    return date
 
 
 def _read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -146,6 +110,23 @@ class Casebook:
             until = parse_until(until)
         return replay(case, self.procedure_of(case), until=until)
 
+    def subject(self, name: str) -> tuple[History, WhatIf | None]:
+        """A case's history, or a what-if's (replayed up to any illegal event) and
+        the what-if; UnknownCase when ``name`` is neither."""
+        if name in self.cases or name not in self.whatifs:
+            return self.replay(name), None
+        whatif = self.whatifs[name]
+        return replay(*whatif.build(self), strict=False), whatif
+
+    def compare(self, whatif: WhatIf | str) -> Comparison:
+        """Replay a what-if (or the what-if with this id) beside the history it changes.
+
+        >>> book = load_casebook()
+        >>> book.compare("no-intercession-alliluyeva").outcomes
+        ('reinstated', 'pending')
+        """
+        return compare(self.whatif(whatif) if isinstance(whatif, str) else whatif, self)
+
     def person(self, person_id: str) -> Person:
         """A person or body by id."""
         return self.people[person_id]
@@ -156,12 +137,11 @@ class Casebook:
         return person.name if person else person_id
 
 
-def _context(root: Path, problems: list[Problem]) -> Context | None:
+def read_context(root: Path, problems: list[Problem]) -> Context | None:
     procedures: dict[str, Procedure] = {}
-    files = [root / PROCEDURE_FILE, *sorted((root / "procedures").glob("*.toml"))]
-    for file in files:
+    for file in procedure_files(root):
         try:
-            proc = Procedure.from_file(file)
+            proc = read_procedure(file)
         except CaseFileError as err:
             problems.extend(err.problems)
             continue
@@ -174,23 +154,21 @@ def _context(root: Path, problems: list[Problem]) -> Context | None:
         procedures[proc.id] = proc
     people: dict[str, Person] = {}
     documents: dict[str, Document] = {}
-    try:
-        people.update(read_people(root / "people.toml"))
-    except CaseFileError as err:
-        problems.extend(err.problems)
+    document_problems: list[Problem] = []
     try:
         documents.update(read_documents(root / "documents.toml"))
     except CaseFileError as err:
+        document_problems.extend(err.problems)
+    try:
+        people.update(read_people(root / "people.toml", None if document_problems else documents))
+    except CaseFileError as err:
         problems.extend(err.problems)
+    problems.extend(document_problems)
     if not problems:
         problems.extend(check_relations(people, documents))  # their quotes, like events'
     if problems:
         return None
     return Context(procedures, people, documents)
-
-
-def _case_files(root: Path) -> list[Path]:
-    return sorted((root / "cases").glob("*.toml"))
 
 
 def _ids_of(file: Path, table: str) -> list[str]:
@@ -225,7 +203,7 @@ def _id_line(file: Path) -> int:
         return 0
 
 
-def _read_cases(
+def read_cases(
     files: Iterable[Path],
     ctx: Context,
     problems: list[Problem],
@@ -260,8 +238,10 @@ def _read_cases(
         try:
             replay(case, ctx.procedures[case.procedure])
         except IllegalTransition as err:
-            origin = err.event.origin  # type: ignore[attr-defined]
-            illegal = Problem(origin.path, origin.line, err.describe())
+            origin = err.event.origin
+            illegal = Problem(
+                origin.path if origin else case.origin, origin.line if origin else 0, err.describe()
+            )
             problems.append(illegal)
             _mark_broken(broken, [case.id, file.stem], [illegal])
             continue
@@ -269,11 +249,7 @@ def _read_cases(
     return cases
 
 
-def _whatif_files(root: Path) -> list[Path]:
-    return sorted((root / WHATIF_DIR).glob("*.toml"))
-
-
-def _read_whatifs(
+def read_whatifs(
     files: Iterable[Path],
     ctx: Context,
     cases: Mapping[str, Case],
@@ -328,34 +304,21 @@ def _mark_unresolved(
         waiting = later
 
 
-def _check_whatif_file(path: Path, root: Path, problems: list[Problem]) -> None:
-    """One what-if file, with the cases and the other what-ifs of its folder as bases."""
-    ctx = _context(root, problems)
-    if ctx is None:
-        return
-    cases = _read_cases(_case_files(root), ctx, [])
-    others = [f for f in _whatif_files(root) if f.resolve() != path.resolve()]
-    found: list[Problem] = []
-    _read_whatifs([*others, path], ctx, cases, found)
-    mine = Problem.at(path, 0, "").path
-    problems += [p for p in found if p.path == mine]
-
-
-def _load(root: Path) -> tuple[Casebook | None, list[Problem]]:
+def read_folder(root: Path) -> tuple[Casebook | None, list[Problem]]:
     """The casebook of a folder (None when its procedures, people or documents
     have problems) and every problem found."""
     problems: list[Problem] = []
     if root.is_file():
-        return None, [Problem.at(root, 0, "is a file, not a folder", _FOLDER_EXPECTED)]
+        return None, [Problem.at(root, 0, "is a file, not a folder", FOLDER_EXPECTED)]
     if not (root / PROCEDURE_FILE).is_file():
         what = "no such folder" if not root.exists() else f"no {PROCEDURE_FILE} here"
-        return None, [Problem.at(root, 0, what, _FOLDER_EXPECTED)]
-    ctx = _context(root, problems)
+        return None, [Problem.at(root, 0, what, FOLDER_EXPECTED)]
+    ctx = read_context(root, problems)
     if ctx is None:
         return None, problems
     broken: dict[str, tuple[Problem, ...]] = {}
-    cases = _read_cases(_case_files(root), ctx, problems, broken)
-    whatifs = _read_whatifs(_whatif_files(root), ctx, cases, problems, broken)
+    cases = read_cases(case_files(root), ctx, problems, broken)
+    whatifs = read_whatifs(whatif_files(root), ctx, cases, problems, broken)
     book = Casebook(
         root,
         ctx.procedures,
@@ -384,144 +347,39 @@ def load_casebook(path: str | Path | None = None, *, strict: bool = True) -> Cas
     ()
     """
     root = Path(path) if path is not None else bundled_scenarios()
-    book, problems = _load(root)
+    book, problems = read_folder(root)
     if book is None or (problems and strict):
         raise CaseFileError(problems)
     return book
 
 
-def scenarios_root(file: Path) -> Path | None:
-    """The scenarios folder a file lies in (the nearest with procedure.toml), or None."""
-    for parent in file.resolve().parents:
-        if (parent / PROCEDURE_FILE).is_file():
-            return parent
-    return None
-
-
-def _shared_root(file: Path) -> Path | None:
-    """The scenarios folder of a procedure, people or documents file (or of a
-    file in procedures/), or None when the file is not one of those."""
-    if file.name in SHARED_FILES and (file.parent / PROCEDURE_FILE).is_file():
-        return file.parent
-    if file.parent.name == "procedures" and (file.parent.parent / PROCEDURE_FILE).is_file():
-        return file.parent.parent
-    return None
-
-
-def _is_whatif(file: Path) -> bool:
-    """A file in a whatif/ folder, or one with a [whatif] table."""
-    if file.parent.name == WHATIF_DIR:
-        return True
-    try:
-        data = TomlFile.read(file).data
-    except CaseFileError:
-        return False  # read again as a case file, which reports why
-    return "whatif" in data and "case" not in data
-
-
-def _check_case_file(path: Path, problems: list[Problem]) -> None:
-    """One case file, against the scenarios folder it lies in (the bundled one when
-    it lies in none); in a cases/ folder, its id must differ from those of the
-    files before it, as when the folder is checked whole."""
-    found_root = scenarios_root(path)
-    root = found_root or bundled_scenarios()
-    ctx_problems: list[Problem] = []
-    ctx = _context(root, ctx_problems)
-    problems += ctx_problems
-    if ctx is None:
-        return
-    mine = path.resolve()
-    siblings = [f.resolve() for f in _case_files(root)] if found_root else []
-    if mine not in siblings:
-        _read_cases([path], ctx, problems)
-        return
-    found: list[Problem] = []
-    _read_cases(_case_files(root), ctx, found)  # in the order the folder's check reads them
-    here = Problem.at(path, 0, "").path
-    problems += [p for p in found if p.path == here]
-
-
-def check_paths(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
-    """Check scenarios folders, case files and what-if files; return (problems, files checked).
-
-    A folder is checked whole; a single case file is checked against the
-    scenarios folder it lies in (or the bundled one when it lies in none); a
-    file in a ``whatif/`` folder, or with a ``[whatif]`` table, is checked as a
-    what-if; procedure.toml, people.toml, documents.toml and procedures/*.toml
-    check their scenarios folder; a subfolder of a scenarios folder (cases/,
-    whatif/) checks each of its .toml files.
-    """
-    targets = [Path(p) for p in paths] or [bundled_scenarios()]
+def load_whatif(path: Path, book: Casebook) -> WhatIf:
+    """Read a what-if file from anywhere and check it against ``book`` (its base
+    may be a case or one of the book's what-ifs). Raises CaseFileError: the
+    file's own problems, or, when its base is a case or what-if of ``book``
+    that did not load, that base's problems."""
+    ctx = Context(book.procedures, book.people, book.documents)
+    whatif = read_whatif(path, ctx)
+    others = [w for w in book.whatifs.values() if w.id != whatif.id]
     problems: list[Problem] = []
-    checked = 0
-    folders: set[Path] = set()
+    resolved = resolve_whatifs([*others, whatif], book.cases, book.procedures, problems)
+    mine = [p for p in problems if p.path == display_path(path)]
+    if whatif.base in book.broken and whatif.id not in resolved:
+        raise CaseFileError(list(book.broken[whatif.base]))
+    if mine or whatif.id not in resolved:
+        raise CaseFileError(mine or problems)
+    return whatif
 
-    def check_folder(path: Path) -> None:
-        nonlocal checked
-        if path.resolve() in folders:
-            return
-        folders.add(path.resolve())
-        book, found = _load(path)
-        problems.extend(found)
-        for proc in book.procedures.values() if book else ():
-            problems.extend(procedure_problems(proc))  # unreachable states, traps
-        checked += 3 + len(list(path.glob("procedures/*.toml"))) + len(_case_files(path))
-        checked += len(_whatif_files(path))
 
-    def check_file(path: Path) -> None:
-        nonlocal checked
-        if path.suffix != ".toml":
-            problems.append(
-                Problem.at(
-                    path,
-                    0,
-                    "not a case file",
-                    "expected a .toml case file, what-if or scenarios folder",
-                )
-            )
-            return
-        root = _shared_root(path)
-        if root is not None:
-            check_folder(root)
-            return
-        if path.name in SHARED_FILES:
-            problems.append(
-                Problem.at(
-                    path,
-                    0,
-                    f"no {PROCEDURE_FILE} beside it",
-                    f"expected {path.name} in a scenarios folder, next to {PROCEDURE_FILE}",
-                )
-            )
-            return
-        checked += 1
-        if _is_whatif(path):
-            _check_whatif_file(path, scenarios_root(path) or bundled_scenarios(), problems)
-        else:
-            _check_case_file(path, problems)
-
-    for path in targets:
-        if path.is_dir() and not (path / PROCEDURE_FILE).is_file() and scenarios_root(path):
-            files = sorted(path.glob("*.toml"))  # cases/ or whatif/ of a scenarios folder
-            if not files:
-                problems.append(
-                    Problem.at(
-                        path,
-                        0,
-                        "no .toml files here",
-                        "expected case files, what-ifs or a scenarios folder",
-                    )
-                )
-            for file in files:
-                check_file(file)
-        elif path.is_dir():
-            check_folder(path)
-        elif not path.exists():
-            problems.append(
-                Problem.at(
-                    path, 0, "no such file or folder", "expected a case file or a scenarios folder"
-                )
-            )
-        else:
-            check_file(path)
-    return list(dict.fromkeys(problems)), checked  # a file named twice: its problems once
+def open_whatif(target: str, scenarios: str | Path | None = None) -> tuple[Casebook, WhatIf]:
+    """A what-if named by id (in ``scenarios``, the bundled folder by default), or a
+    what-if file anywhere, checked against ``scenarios`` or else the scenarios
+    folder it lies in (the bundled one when it lies in none); with the casebook
+    it is checked against, whose other files' problems are in ``problems``."""
+    path = Path(target)
+    if path.suffix == ".toml" or path.exists():
+        root = scenarios or scenarios_root(path) or bundled_scenarios()
+        book = load_casebook(root, strict=False)
+        return book, load_whatif(path, book)
+    book = load_casebook(scenarios, strict=False)
+    return book, book.whatif(target)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,12 +9,13 @@ from typing import Any
 import attrs
 
 from casework.errors import CaseFileError, Problem
-from casework.load.people import Person
 from casework.load.schema import Field, Where, check_table, is_id
-from casework.load.sources import Document
 from casework.load.tomlfile import TomlFile
+from casework.model.case import Case
 from casework.model.dates import HistDate
-from casework.model.events import BACKGROUND, Event, Origin
+from casework.model.documents import Document, quote_problem
+from casework.model.events import BACKGROUND, Event
+from casework.model.people import Person
 from casework.model.procedure import Procedure
 
 __all__ = ["Case", "read_case"]
@@ -46,26 +46,6 @@ EVENT_SCHEMA = {
 }
 
 
-@attrs.frozen(kw_only=True)
-class Case:
-    """A case file: who, under which procedure, and the events in their order."""
-
-    id: str
-    title: str
-    person: str
-    procedure: str
-    summary: str = ""
-    events: tuple[Event, ...] = ()
-    origin: str = attrs.field(default="", eq=False)
-
-    def event(self, event_id: str) -> Event:
-        """The event with this id (KeyError if none)."""
-        for ev in self.events:
-            if ev.id == event_id:
-                return ev
-        raise KeyError(event_id)
-
-
 @attrs.frozen
 class Context:
     """What a case file is checked against: procedures, people and documents."""
@@ -78,35 +58,6 @@ class Context:
         if name is None and len(self.procedures) == 1:
             return next(iter(self.procedures.values()))
         return self.procedures.get(name or "")
-
-
-def _char_name(char: str) -> str:
-    """'RIGHT SINGLE QUOTATION MARK', or 'U+0007' for a character with no name."""
-    return unicodedata.name(char, f"U+{ord(char):04X}")
-
-
-def quote_problem(doc: Document, quote: str) -> str:
-    """Explain how far a quote matches its document, to help find the typo."""
-    lo, hi = 0, len(quote)
-    while lo < hi:  # longest prefix that occurs in the text
-        mid = (lo + hi + 1) // 2
-        if quote[:mid] in doc.text:
-            lo = mid
-        else:
-            hi = mid - 1
-    if lo < 8:
-        return f"quote not found in document {doc.id!r} ({doc.file})"
-    at = doc.text.find(quote[:lo]) + lo
-    ours, theirs = quote[lo : lo + 20], doc.text[at : at + 20].split("\n")[0]
-    text = (
-        f"quote not found in document {doc.id!r} ({doc.file}): it matches up to "
-        f"{quote[max(0, lo - 30) : lo]!r} and then reads {ours!r} where the source has "
-        f"{theirs!r}"
-    )
-    if ours and theirs and ours[0] != theirs[0] and not (ours[0] + theirs[0]).isascii():
-        # Typographic look-alikes (’ and ', – and -) are the usual cause: name them.
-        text += f" ({_char_name(ours[0])} vs {_char_name(theirs[0])})"
-    return text
 
 
 def check_event_row(
@@ -276,7 +227,7 @@ def read_case(path: Path, ctx: Context) -> Case:
         problems += found
         if not found:
             seen[row["id"]] = i + 1
-            origin = Origin(toml.problem("").path, toml.table_line("events", i))
+            origin = toml.origin("events", i)
             events.append(Event.from_mapping(row, case=case_id, seq=i + 1, origin=origin))
     if problems:
         raise CaseFileError(problems)

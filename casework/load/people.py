@@ -1,27 +1,25 @@
-"""People and bodies: records shared across cases, defined once, referenced by id."""
+"""Reading ``people.toml``: people, bodies and groups, and the relations between them."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import attrs
 
 from casework.errors import CaseFileError, Problem
 from casework.load.schema import Field, Where, check_table, is_id, table_rows
 from casework.load.tomlfile import TomlFile
-from casework.model.events import BASES, Citation, Origin
+from casework.model.documents import Document, quote_problem
+from casework.model.events import BASES, Citation
+from casework.model.people import KINDS, LEVELS, Person, Relation
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-    from casework.load.sources import Document
+    from casework.model.documents import Document
 
-__all__ = ["Person", "Relation", "check_relations", "read_people"]
-
-PersonKind = Literal["person", "body", "group"]
-KINDS = ("person", "body", "group")
-LEVELS = ("district", "gubernia", "central")
+__all__ = ["check_relations", "read_people"]
 
 _SCHEMA = {
     "id": Field(str, required=True),
@@ -47,49 +45,10 @@ _RELATION_SCHEMA = {
 }
 
 
-def _tuple_of_str(items: Iterable[str]) -> tuple[str, ...]:
-    return tuple(items)
-
-
-def _tuple_of_relations(items: Iterable[Relation]) -> tuple[Relation, ...]:
-    return tuple(items)
-
-
-@attrs.frozen(kw_only=True)
-class Relation:
-    """A tie between two people or bodies, as a source states it (a factoid):
-    ``person`` is the ``relation`` of ``of`` ("kasparov" is the "brother" of
-    "kasparova-popova"). ``basis = "inferred"`` marks the modeller's reading,
-    with ``reasoning``."""
-
-    person: str
-    relation: str
-    of: str
-    citation: Citation
-    basis: str = "stated"
-    reasoning: str = ""
-    origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
-
-
-@attrs.frozen(kw_only=True)
-class Person:
-    """A person, a commission or another body, or a group of people acting together."""
-
-    id: str
-    name: str
-    kind: PersonKind = "person"
-    full_name: str = ""
-    level: str = ""
-    members: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
-    #: Why these are the members, when that is the modeller's reading of the sources.
-    members_reasoning: str = ""
-    description: str = ""
-    #: The relations in which this person is ``person`` (``[[relations]]`` in people.toml).
-    relations: tuple[Relation, ...] = attrs.field(default=(), converter=_tuple_of_relations)
-
-
-def read_people(path: Path) -> dict[str, Person]:
-    """Read ``people.toml``: every problem in it is reported at once."""
+def read_people(path: Path, documents: Mapping[str, Document] | None = None) -> dict[str, Person]:
+    """Read ``people.toml``: every problem in it is reported at once. ``documents``
+    (when they could be read) let the relations' quotes be checked with the other
+    problems of a file that has some."""
     toml = TomlFile.read(path)
     problems: list[Problem] = []
     people: dict[str, Person] = {}
@@ -148,7 +107,6 @@ def read_people(path: Path) -> dict[str, Person]:
     if problems:
         # check_relations is not reached: check every citation here, so that one
         # run reports each relation's quote with its other problems
-        documents = _documents_beside(path)
         if documents is not None:
             problems += _citation_problems([*relations, *unchecked], documents)
         raise CaseFileError(sorted(problems, key=lambda p: (p.path, p.line)))
@@ -225,7 +183,7 @@ def _read_relations(
             citation=Citation(source, locator, quote),
             basis=basis if isinstance(basis, str) else "stated",
             reasoning=reasoning if isinstance(reasoning, str) else "",
-            origin=Origin(toml.problem("").path, toml.key_line("quote", "relations", i)),
+            origin=toml.origin("relations", i, key="quote"),
         )
         # a relation with problems is not kept, but its citation is still checked
         (unchecked if found else out).append(relation)
@@ -236,8 +194,6 @@ def _citation_problems(
     relations: Iterable[Relation], documents: Mapping[str, Document]
 ) -> list[Problem]:
     """Each relation's source is a known document and its quote occurs in it verbatim."""
-    from casework.load.cases import quote_problem  # cases imports this module
-
     problems: list[Problem] = []
     for rel in relations:
         path, line = (rel.origin.path, rel.origin.line) if rel.origin else ("people.toml", 0)
@@ -261,17 +217,6 @@ def _citation_problems(
                 )
             )
     return problems
-
-
-def _documents_beside(path: Path) -> dict[str, Document] | None:
-    """The documents of the scenarios folder of ``path``; None when they cannot
-    be read (their own problems are reported when the folder is loaded)."""
-    from casework.load.sources import read_documents
-
-    try:
-        return read_documents(path.parent / "documents.toml")
-    except (CaseFileError, OSError):
-        return None
 
 
 def check_relations(

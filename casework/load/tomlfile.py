@@ -14,7 +14,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from casework.errors import CaseFileError, Problem
+from casework.errors import CaseFileError, Problem, display_path
+from casework.model.events import Origin
 
 __all__ = ["MAX_BYTES", "TomlFile", "read_text"]
 
@@ -106,6 +107,8 @@ class TomlFile:
 
     def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
         self.path = path
+        #: The path as a user typed it (relative to the working directory when inside it).
+        self.display_path = display_path(path)
         self.text = text
         self.data = data
         # Lines as TOML (and tomllib's error positions) count them: only "\n" ends one.
@@ -193,4 +196,9 @@ class TomlFile:
             line = self.table_line(table, index)
         else:
             line = 0
-        return Problem.at(self.path, line, what, expected)
+        return Problem(self.display_path, line, what, expected)
+
+    def origin(self, table: str, index: int | None = None, key: str | None = None) -> Origin:
+        """Where a table (or one of its keys) is in this file, for a record to keep."""
+        line = self.key_line(key, table, index) if key else self.table_line(table, index)
+        return Origin(self.display_path, line)

@@ -18,19 +18,9 @@ from casework.load.cases import Context, check_event_row
 from casework.load.schema import Field, check_table, is_id
 from casework.load.tomlfile import TomlFile
 from casework.model.dates import CALENDARS, HistDate
+from casework.model.edits import Edit, Fork, Insert, Redate, Remove, Replace, Rule, Unread
 from casework.model.events import Event, Origin
-from casework.model.whatif import (
-    Edit,
-    Fork,
-    Insert,
-    Redate,
-    Remove,
-    Replace,
-    Rule,
-    WhatIf,
-    _in_line_order,
-    _Unread,
-)
+from casework.model.whatif import WhatIf, in_line_order
 
 _HEAD_SCHEMA = {
     "id": Field(str, required=True),
@@ -76,7 +66,7 @@ class _Reader:
         self.toml = toml
         self.ctx = ctx
         self.problems: list[Problem] = []
-        self.path = toml.problem("").path
+        self.path = toml.display_path
         self.event_tables = 0  # [[edits.events]] headers seen so far, in file order
 
     def origin(self, table: str, index: int | None, key: str) -> Origin:
@@ -131,7 +121,7 @@ class _Reader:
             )
         if not head_ok:  # no what-if to resolve: report what can be found without one
             unnamed = WhatIf("", base="", edits=edits, origin=Origin(self.path, 0))
-            raise CaseFileError(_in_line_order([*self.problems, *unnamed.conflicts()]))
+            raise CaseFileError(in_line_order([*self.problems, *unnamed.conflicts()]))
         # Every other problem is reported with those found when the what-if is
         # resolved against its base (conflicts, unknown events and triggers).
         return WhatIf(
@@ -164,7 +154,7 @@ class _Reader:
                 k for k in ("at", "event", "before", "after") if isinstance(mapping.get(k), str)
             ]
             out.append(
-                _Unread(
+                Unread(
                     op if isinstance(op, str) else "?",
                     [mapping[k] for k in keys],
                     origin=self.origin("edits", i, keys[0] if keys else "op"),
@@ -418,6 +408,10 @@ class _Reader:
         return out
 
 
-def read_file(path: Path, ctx: Context) -> WhatIf:
-    """One what-if file read and checked (see :func:`casework.model.whatif.read_whatif`)."""
+def read_whatif(path: Path, ctx: Context) -> WhatIf:
+    """Read one what-if file. Raises CaseFileError when its ``[whatif]`` table
+    cannot be read; any other problem found is kept in the what-if's
+    ``pending`` and reported by :func:`~casework.model.whatif.resolve_whatifs`
+    (and by :meth:`WhatIf.apply`) with those of its base, edits and rules, in
+    line order."""
     return _Reader(TomlFile.read(path), ctx).read()

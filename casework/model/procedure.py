@@ -10,18 +10,13 @@ frozen histories.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 from transitions import Machine, State
 
-from casework.errors import CaseFileError, IllegalTransition, Problem
-from casework.load.tomlfile import TomlFile
-
-if TYPE_CHECKING:
-    from casework.load.schema import Where
+from casework.model.events import Event, Origin
+from casework.model.steps import IllegalStep, IllegalTransition
 
 __all__ = ["ILLEGAL", "PENDING", "Procedure", "Runner", "StateDef", "TransitionDef"]
 
@@ -40,6 +35,8 @@ class StateDef:
     description: str = ""
     final: bool = False
     outcome: str = ""
+    #: Where the state is defined (its ``name`` line), when read from a file.
+    origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
 
     @property
     def outcome_label(self) -> str:
@@ -180,13 +177,6 @@ class Procedure:
         """A new procedure with some fields replaced (the original is unchanged)."""
         return attrs.evolve(self, **changes)
 
-    # -- reading -----------------------------------------------------------
-
-    @classmethod
-    def from_file(cls, path: Path) -> Procedure:
-        """Read and validate a procedure file; every problem found is reported."""
-        return _ProcedureReader(TomlFile.read(path)).read()
-
 
 def _requirement(requires: tuple[tuple[str, int], ...]) -> Any:
     """A transitions condition: enough earlier events of each required kind."""
@@ -232,177 +222,20 @@ class Runner:
                     return "requires " + ", ".join(missing) + " before it"
         return ""
 
-    def fire(self, event: Any) -> str:
-        """Apply one event; return the new state or raise IllegalTransition."""
-        kind = event.kind
-        before = self.state
+    def try_fire(self, kind: str) -> bool:
+        """Fire a bare event kind if the procedure allows it now; False (and the
+        state unchanged) when it does not."""
         may = getattr(self._cursor, f"may_{kind}", None)
         if may is None or not may():
-            raise IllegalTransition(event, before, self.allowed(), self.unmet(kind))
+            return False
         getattr(self._cursor, kind)()
         self._cursor.counts[kind] += 1
+        return True
+
+    def fire(self, event: Event) -> str:
+        """Apply one event; return the new state or raise IllegalTransition."""
+        before = self.state
+        if not self.try_fire(event.kind):
+            step = IllegalStep.of(event, before, self.allowed(), self.unmet(event.kind))
+            raise IllegalTransition(event, step)
         return self.state
-
-
-class _ProcedureReader:
-    """Checks a procedure file's tables and keys, collecting every problem."""
-
-    def __init__(self, toml: TomlFile) -> None:
-        self.toml = toml
-        self.problems: list[Problem] = []
-
-    def add(self, what: str, expected: str = "", **where: Any) -> None:
-        self.problems.append(self.toml.problem(what, expected, **where))
-
-    def read(self) -> Procedure:
-        data = self.toml.data
-        head = data.get("procedure")
-        if not isinstance(head, Mapping):
-            self.add("missing [procedure] table", "expected id, title and initial")
-            raise CaseFileError(self.problems)
-        for key in ("id", "title", "initial"):
-            if not isinstance(head.get(key), str) or not head.get(key):
-                self.add(
-                    f"[procedure] {key} is missing or not a string",
-                    "expected a non-empty string",
-                    table="procedure",
-                    key=key,
-                )
-        states = self._states(data.get("states"))
-        names = {s.name for s in states}
-        transitions = self._transitions(data.get("transitions"), names)
-        initial = head.get("initial", "")
-        if isinstance(initial, str) and initial and initial not in names:
-            self.add(
-                f"initial state {initial!r} is not a state",
-                f"expected one of: {', '.join(sorted(names))}",
-                table="procedure",
-                key="initial",
-            )
-        if self.problems:
-            raise CaseFileError(self.problems)
-        return Procedure(
-            id=head["id"],
-            title=head["title"],
-            initial=initial,
-            states=tuple(states),
-            transitions=tuple(transitions),
-            origin=str(self.toml.path),
-        )
-
-    def _states(self, rows: Any) -> list[StateDef]:
-        if not isinstance(rows, list) or not rows:
-            self.add("no [[states]] tables", "expected at least one state")
-            return []
-        out: list[StateDef] = []
-        seen: set[str] = set()
-        for i, row in enumerate(rows):
-            where: Where = {"table": "states", "index": i}
-            name = row.get("name") if isinstance(row, Mapping) else None
-            if not isinstance(name, str) or not name.isidentifier():
-                self.add(
-                    f"state name {name!r} is not valid",
-                    "expected a name like verification_requested",
-                    key="name",
-                    **where,
-                )
-                continue
-            if name in seen:
-                self.add(f"state {name!r} is defined twice", "expected unique names", **where)
-                continue
-            seen.add(name)
-            final = row.get("final", False)
-            if not isinstance(final, bool):
-                self.add(
-                    f"state {name!r}: final is {final!r}",
-                    "expected final = true or final = false",
-                    key="final",
-                    **where,
-                )
-                final = False
-            out.append(
-                StateDef(
-                    name,
-                    str(row.get("description", "")),
-                    final,
-                    str(row.get("outcome", "")),
-                )
-            )
-        return out
-
-    def _transitions(self, rows: Any, names: set[str]) -> list[TransitionDef]:
-        if not isinstance(rows, list) or not rows:
-            self.add("no [[transitions]] tables", "expected at least one transition")
-            return []
-        allowed = ", ".join(sorted(names))
-        out: list[TransitionDef] = []
-        for i, row in enumerate(rows):
-            where: Where = {"table": "transitions", "index": i}
-            if not isinstance(row, Mapping):
-                self.add("transition is not a table", **where)
-                continue
-            trigger = row.get("trigger")
-            if not isinstance(trigger, str) or not trigger.isidentifier():
-                self.add(
-                    f"trigger {trigger!r} is not valid",
-                    "expected a name like request_verification",
-                    key="trigger",
-                    **where,
-                )
-                continue
-            if trigger == "background" or trigger.startswith(("may_", "to_")):
-                self.add(
-                    f"trigger {trigger!r} is reserved",
-                    "expected another name",
-                    key="trigger",
-                    **where,
-                )
-                continue
-            source = row.get("source")
-            if isinstance(source, str):
-                source = [source]
-            if not isinstance(source, list) or not source:
-                self.add("source is missing", "expected a list of states", key="source", **where)
-                continue
-            for s in source:
-                if s not in names:
-                    self.add(
-                        f"source state {s!r} is not a state",
-                        f"expected one of: {allowed}",
-                        key="source",
-                        **where,
-                    )
-            internal = row.get("internal", False) is True
-            dest = row.get("dest")
-            if internal:
-                dest = None
-            elif dest not in names:
-                self.add(
-                    f"dest state {dest!r} is not a state",
-                    f"expected one of: {allowed} (or internal = true)",
-                    key="dest",
-                    **where,
-                )
-                continue
-            requires = row.get("requires", {})
-            if not isinstance(requires, Mapping) or not all(
-                isinstance(v, int) and v > 0 for v in requires.values()
-            ):
-                self.add(
-                    "requires must map event kinds to counts",
-                    "expected e.g. requires = { intercede = 2 }",
-                    key="requires",
-                    **where,
-                )
-                requires = {}
-            out.append(
-                TransitionDef(
-                    trigger,
-                    tuple(source),
-                    dest,
-                    str(row.get("verb", "")),
-                    str(row.get("description", "")),
-                    tuple(sorted(requires.items())),
-                )
-            )
-        return out

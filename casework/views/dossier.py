@@ -17,11 +17,10 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from casework.load.casebook import Casebook
-from casework.load.people import Person, Relation
 from casework.model.events import BACKGROUND
+from casework.model.people import Person, Relation
 from casework.model.replay import History
-from casework.views.render import Block, outcome_style, plain
+from casework.views.theme import Block, References, names, outcome_style, plain
 
 __all__ = ["Dossier"]
 
@@ -57,26 +56,26 @@ def _numbers(seqs: Iterable[int]) -> str:
 class Dossier:
     """A case's dossier at a glance: person, relations, roles, documents, outcome."""
 
-    def __init__(self, history: History, book: Casebook, *, whatif: str = "") -> None:
+    def __init__(self, history: History, refs: References, *, whatif: str = "") -> None:
         self.history = history
-        self.book = book
+        self.refs = refs
         #: For a what-if's history: what the what-if asks (shown under the heading).
         self.whatif = whatif
 
     # -- pieces --------------------------------------------------------------
 
     def _person(self, pid: str) -> Person | None:
-        return self.book.people.get(pid)
+        return self.refs.people.get(pid)
 
     def _name(self, pid: str) -> str:
-        return self.book.name(pid)
+        return names(self.refs, [pid])
 
     def _relations(self) -> list[Relation]:
         """Every relation, in people.toml order."""
-        return [r for p in self.book.people.values() for r in p.relations]
+        return [r for p in self.refs.people.values() for r in p.relations]
 
     def _cite(self, rel: Relation) -> Text:
-        doc = self.book.documents.get(rel.citation.document)
+        doc = self.refs.documents.get(rel.citation.document)
         title = (doc.short_title or doc.title) if doc else rel.citation.document
         where = f"{title}, {rel.citation.locator}" if rel.citation.locator else title
         return plain(f"— “{rel.citation.quote}” ({where})", "case.cite")
@@ -131,7 +130,7 @@ class Dossier:
             elif rel.person == pid:
                 body = [plain(self._name(rel.of), "case.who"), self._cite(rel), *self._basis(rel)]
                 rows.append((f"{rel.relation} of", body))
-        for group in self.book.people.values():
+        for group in self.refs.people.values():
             if pid in group.members:
                 others = [self._name(m) for m in group.members if m != pid]
                 body = [plain(group.name, "case.who")]
@@ -191,7 +190,7 @@ class Dossier:
         if not counts:
             lines.append(Block(Text("none (every event is hypothetical)", "case.note"), indent=4))
         for did, n in counts.items():
-            doc = self.book.documents.get(did)
+            doc = self.refs.documents.get(did)
             title = doc.title if doc else did
             head = Text.assemble(
                 plain(title, "case.who"),

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casework.analysis.archive import ILLEGAL, ArchiveStats
-from casework.views.render import Block, outcome_style, plain
+from casework.views.theme import Block, outcome_style, plain
 
 __all__ = ["StatsView"]
 

@@ -1,16 +1,16 @@
-"""Source documents: the shipped texts that every event quotes, and their provenance."""
+"""Reading ``documents.toml``: each source document's metadata and its text, which
+must lie inside the scenarios folder."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import attrs
-
 from casework.errors import CaseFileError, Problem
 from casework.load.schema import Field, is_id, table_rows
 from casework.load.tomlfile import TomlFile, read_text
+from casework.model.documents import Document
 
-__all__ = ["Document", "read_documents"]
+__all__ = ["read_documents", "safe_child"]
 
 _SCHEMA = {
     "id": Field(str, required=True),
@@ -21,29 +21,6 @@ _SCHEMA = {
     "date": Field(str),
     "provenance": Field(str),
 }
-
-
-@attrs.frozen(kw_only=True)
-class Document:
-    """A source document: its metadata and its full text, as shipped."""
-
-    id: str
-    file: str
-    title: str
-    text: str = attrs.field(repr=False)
-    short_title: str = ""
-    author: str = ""
-    date: str = ""
-    provenance: str = ""
-
-    def contains(self, quote: str) -> bool:
-        """True when ``quote`` occurs in the text verbatim (no normalising)."""
-        return bool(quote) and quote in self.text
-
-    def line_of(self, quote: str) -> int:
-        """The line of the text on which ``quote`` begins (0 when absent)."""
-        at = self.text.find(quote) if quote else -1
-        return self.text.count("\n", 0, at) + 1 if at >= 0 else 0
 
 
 def safe_child(root: Path, relative: str) -> Path | None:

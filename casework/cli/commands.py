@@ -1,0 +1,300 @@
+"""The commands: each a few lines that ask the library and hand the result to a view.
+
+:data:`COMMANDS` maps a command's name to its handler; :mod:`casework.cli.main`
+parses the command line, dispatches, and turns errors into exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import attrs
+from rich.console import Console, Group
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.rule import Rule
+
+from casework.cli.parser import UsageError
+from casework.errors import CaseFileError, UnknownName, display_path
+from casework.load.casebook import Casebook, load_casebook, open_whatif
+from casework.load.check import check_files
+from casework.load.folder import bundled_scenarios
+from casework.model.replay import History
+from casework.views.theme import Block, plain
+from casework.views.timeline import Timeline
+
+__all__ = ["COMMANDS", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "Streams"]
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
+
+
+@attrs.frozen
+class Streams:
+    """Where a command writes (``out``, ``err``) and how ``--step`` asks for a key."""
+
+    out: Console
+    err: Console
+    ask: Callable[[str], str]
+
+
+Handler = Callable[[argparse.Namespace, Streams], int]
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _book(args: argparse.Namespace) -> Casebook:
+    """The scenarios folder, with the case and what-if files that load: the
+    problems of the others are in ``book.problems`` (see :func:`_warn`)."""
+    return load_casebook(args.scenarios, strict=False)
+
+
+def _warn(book: Casebook, io: Streams, skip: str = "") -> None:
+    """The problems of the files that did not load, as warnings (the command goes on)."""
+    for p in book.problems:
+        if p.path != skip:
+            io.err.print(plain(f"warning: {p}"), soft_wrap=True)
+
+
+def _incomplete(book: Casebook, io: Streams) -> int:
+    """After a command about every case: the problems of the files that did not
+    load, as errors (exit 1), or exit 0 when there are none."""
+    for p in book.problems:
+        io.err.print(plain(str(p)), soft_wrap=True)
+    if len(book.problems) > 1:
+        io.err.print(plain(f"{len(book.problems)} problems"), style="error")
+    return EXIT_INPUT if book.problems else EXIT_OK
+
+
+def _json(io: Streams, data: Any) -> None:
+    io.out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
+
+
+def _export(io: Streams, renderable: Any, path: str, title: str, what: str) -> None:
+    from casework.views.export import export  # only --export pays for it
+
+    written = export(renderable, path, title=title)
+    io.out.print(plain(f"wrote {written} ({what})"), soft_wrap=True)
+
+
+@contextmanager
+def _progress(err: Console, what: str) -> Iterator[Any]:
+    """A progress bar on stderr when it is a terminal; else a callback that does nothing."""
+    if not err.is_terminal:
+        yield lambda *_: None
+        return
+    columns = [TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    if what == "importing":
+        columns = [TextColumn(what), TextColumn("{task.completed:,} rows")]
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def update(done: int, total: int | None = None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+# -- the commands ----------------------------------------------------------------
+
+
+def replay(args: argparse.Namespace, io: Streams) -> int:
+    """``casework replay [CASE]``: the timeline, step by step, as JSON or exported."""
+    book = _book(args)
+    case_ids = [args.case] if args.case else sorted(book.cases)
+    histories = [book.replay(c, until=args.until) for c in case_ids]
+    if args.case:
+        _warn(book, io)
+    if args.export:
+        parts: list[Any] = []
+        for n, history in enumerate(histories):
+            parts.extend([Rule(style="case.arrow")] if n else [])
+            parts.append(Timeline(history, book))
+        title = histories[0].case.title if args.case else "casework: " + ", ".join(case_ids)
+        events = sum(len(h.steps) for h in histories)
+        _export(io, Group(*parts), args.export, title, f"{events} events")
+    elif args.json:
+        data = [h.to_mapping() for h in histories]
+        _json(io, data[0] if args.case else data)
+    else:
+        _print_timelines(io, book, histories, step=args.step)
+    return EXIT_OK if args.case else _incomplete(book, io)
+
+
+def _print_timelines(io: Streams, book: Casebook, histories: list[History], *, step: bool) -> None:
+    waiting = step  # for an answer between events (until q, or the input ends)
+    for n, history in enumerate(histories):
+        if n:
+            io.out.rule(style="case.arrow")
+        view = Timeline(history, book)
+        if not step:
+            io.out.print(view)
+            continue
+        io.out.print(view.heading())
+        for i, event_step in enumerate(history.steps):
+            io.out.print(view.step_view(event_step))
+            if not waiting or i == len(history.steps) - 1:
+                continue
+            try:
+                answer = io.ask("[dim]Enter: next event · q: quit[/] ")
+            except EOFError:
+                waiting = False  # the input is closed: show the rest without waiting
+                continue
+            if answer.strip().lower() in ("q", "quit"):  # a line read from a pipe too
+                stopped = book.replay(history.case.id, until=event_step.event.seq)
+                io.out.print(Timeline(stopped, book).ending())
+                return
+        io.out.print(view.ending())
+
+
+def list_cases(args: argparse.Namespace, io: Streams) -> int:
+    """``casework list``: every case with its outcome, and the what-ifs on each."""
+    from casework.analysis.listing import list_casebook
+    from casework.views.listing import CaseTree
+
+    book = _book(args)
+    listing = list_casebook(book)
+    if args.json:
+        _json(io, [entry.to_mapping() for entry in listing])
+    else:
+        io.out.print(CaseTree(listing))
+    return _incomplete(book, io)
+
+
+def whatif(args: argparse.Namespace, io: Streams) -> int:
+    """``casework whatif ID|FILE``: a what-if beside the history it changes."""
+    from casework.views.whatif import WhatIfView
+
+    book, scenario = open_whatif(args.whatif, args.scenarios)
+    own_file = scenario.origin.path if scenario.origin else ""
+    _warn(book, io, skip=own_file if own_file == display_path(args.whatif) else "")
+    comparison = book.compare(scenario)
+    if args.json:
+        _json(io, comparison.to_mapping())
+    elif args.export:
+        _export(io, WhatIfView(comparison), args.export, scenario.title or scenario.id, scenario.id)
+    else:
+        io.out.print(WhatIfView(comparison))
+    return EXIT_OK
+
+
+def check(args: argparse.Namespace, io: Streams) -> int:
+    """``casework check [PATH ...]``: every problem, or how many files are fine."""
+    problems, checked = check_files(args.paths)
+    if problems:
+        raise CaseFileError(problems)
+    io.out.print(plain(f"ok: {checked} file{'s' if checked != 1 else ''} checked, no problems"))
+    return EXIT_OK
+
+
+def paths(args: argparse.Namespace, io: Streams) -> int:
+    """``casework paths``: the paths through the procedure to each outcome."""
+    from casework.analysis.paths import paths_report
+    from casework.views.paths import PathsView
+
+    book = _book(args)
+    _warn(book, io)
+    if args.procedure is None and len(book.procedures) > 1:
+        raise UsageError(
+            "casework paths: there are several procedures "
+            f"({', '.join(book.procedures)}); choose one with --procedure"
+        )
+    proc_id = args.procedure or next(iter(book.procedures))
+    if proc_id not in book.procedures:
+        raise UnknownName("procedure", proc_id, list(book.procedures))
+    report = paths_report(book.procedures[proc_id], args.to)
+    if args.json:
+        _json(io, report.to_mapping())
+    else:
+        io.out.print(PathsView(report))
+    return EXIT_OK
+
+
+def diagram(args: argparse.Namespace, io: Streams) -> int:
+    """``casework diagram [CASE]``: the procedure as Mermaid, a history's path marked."""
+    from casework.views.diagram import diagram as mermaid
+
+    book = _book(args)
+    if args.case:
+        history, scenario = book.subject(args.case)
+        subjects: list[Any] = [history]
+        title = f"{scenario.title} ({scenario.id}): {history.outcome}" if scenario else ""
+    else:
+        subjects, title = [book.procedures[p] for p in sorted(book.procedures)], ""
+    _warn(book, io)
+    text = "\n".join(mermaid(s, format=args.format, title=title or None) for s in subjects)
+    io.out.out(text, end="", highlight=False)
+    return EXIT_OK
+
+
+def show(args: argparse.Namespace, io: Streams) -> int:
+    """``casework show [CASE]``: a case's (or what-if's) dossier."""
+    from casework.views.dossier import Dossier
+
+    book = _book(args)
+    names = [args.case] if args.case else sorted(book.cases)
+    shown = [book.subject(name) for name in names]
+    if args.case:
+        _warn(book, io)
+    for n, (history, scenario) in enumerate(shown):
+        if n:
+            io.out.rule(style="case.arrow")
+        question = f"{scenario.title} ({scenario.id})" if scenario else ""
+        io.out.print(Dossier(history, book, whatif=question))
+    return EXIT_OK if args.case else _incomplete(book, io)
+
+
+def _procedures(args: argparse.Namespace, io: Streams) -> Any:
+    # Only the procedures are needed: a case or what-if file with problems is a warning.
+    book = load_casebook(args.scenarios or bundled_scenarios(), strict=False)
+    _warn(book, io)
+    return book.procedures
+
+
+def import_archive(args: argparse.Namespace, io: Streams) -> int:
+    """``casework import FILE --db ARCHIVE``: rows checked, then stored all or nothing."""
+    from casework.analysis.archive import ImportFailed, import_file
+
+    procedures = _procedures(args, io)
+    try:
+        with _progress(io.err, "importing") as update:
+            report = import_file(args.file, args.db, procedures, progress=update)
+    except ImportFailed as failed:
+        for p in failed.problems:
+            io.err.print(plain(str(p)), soft_wrap=True)
+        io.err.print(plain(failed.summary()), style="error")
+        return EXIT_INPUT
+    io.out.print(Block(plain(report.describe())))
+    return EXIT_OK
+
+
+def stats(args: argparse.Namespace, io: Streams) -> int:
+    """``casework stats --db ARCHIVE``: every case replayed and summarised."""
+    from casework.analysis.archive import archive_stats
+    from casework.views.stats import StatsView
+
+    procedures = _procedures(args, io)
+    with _progress(io.err, "replaying") as update:
+        summary = archive_stats(args.db, procedures, top=args.top, progress=update)
+    if args.json:
+        _json(io, summary.to_mapping())
+    else:
+        io.out.print(StatsView(summary, args.illegal))
+    return EXIT_OK
+
+
+#: Every command, by the name it is called by.
+COMMANDS: dict[str, Handler] = {
+    "replay": replay,
+    "list": list_cases,
+    "whatif": whatif,
+    "check": check,
+    "paths": paths,
+    "diagram": diagram,
+    "show": show,
+    "import": import_archive,
+    "stats": stats,
+}

@@ -1,0 +1,195 @@
+"""The command line's words: every command, its arguments and its usage errors."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from typing import Any
+
+from casework import __version__
+from casework.errors import InvalidUntil
+from casework.model.dates import HistDate
+from casework.model.replay import parse_until
+
+__all__ = ["Parser", "UsageError", "build_parser", "parse"]
+
+
+class UsageError(Exception):
+    """A usage error: the one-line message, and the usage line of the (sub)command."""
+
+    def __init__(self, message: str, usage: str = "") -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that raises UsageError instead of printing and exiting."""
+
+    commands: dict[str, argparse.ArgumentParser]  # the subcommands' parsers, by name
+
+    def error(self, message: str) -> Any:  # argparse would print and sys.exit
+        raise UsageError(f"{self.prog}: {message}", self.format_usage().rstrip())
+
+
+def _until(value: str) -> int | HistDate:
+    """1–3 digits are an event number, anything else a date with an end ("1921": the year)."""
+    try:
+        return parse_until(value)
+    except InvalidUntil as bad:
+        raise argparse.ArgumentTypeError(str(bad)) from None
+
+
+def _count(value: str) -> int:
+    """A number of things to show: a whole number, 0 or more."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a whole number; expected e.g. 10"
+        ) from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is negative; expected 0 or more")
+    return number
+
+
+def _export_path(value: str) -> str:
+    if not value.lower().endswith((".svg", ".html")):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is neither .svg nor .html; expected e.g. timeline.svg"
+        )
+    return value
+
+
+def _output_options(p: argparse.ArgumentParser, json_what: str, picture: str) -> None:
+    """--json and --export, shared by replay and whatif."""
+    p.add_argument("--json", action="store_true", help=f"print the {json_what} as JSON")
+    p.add_argument(
+        "--export",
+        type=_export_path,
+        metavar="FILE.svg|FILE.html",
+        help=f"write the {picture} to an SVG picture or an HTML page instead",
+    )
+
+
+def build_parser() -> Parser:
+    """The parser of every command."""
+    parser = Parser(
+        prog="casework",
+        description="Replay historical case files as source-cited state machines.",
+        epilog="Exit codes: 0 ok, 1 the input is wrong, 2 usage.",
+    )
+    parser.add_argument("--version", action="version", version=f"casework {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    scen = Parser(add_help=False)
+    scen.add_argument(
+        "--scenarios", metavar="DIR", help="scenarios folder (default: the bundled cases)"
+    )
+
+    p = sub.add_parser("replay", parents=[scen], help="replay a case as a timeline")
+    p.add_argument("case", nargs="?", help="case id (default: every case)")
+    p.add_argument("--step", action="store_true", help="wait for Enter between events")
+    p.add_argument(
+        "--until",
+        type=_until,
+        metavar="N|DATE",
+        help="stop after event N (1-3 digits), or at a date (1921 is the year)",
+    )
+    _output_options(p, "replay", "timeline")
+
+    p = sub.add_parser(
+        "list", parents=[scen], help="list the cases found, and the what-ifs on each"
+    )
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+
+    p = sub.add_parser(
+        "whatif", parents=[scen], help="compare a what-if with the history it changes"
+    )
+    p.add_argument("whatif", metavar="FILE_OR_ID", help="a what-if id, or a what-if file")
+    _output_options(p, "comparison", "comparison")
+
+    p = sub.add_parser("check", help="check case files against the procedure and sources")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="case files or scenarios folders (default: bundled)",
+    )
+
+    p = sub.add_parser(
+        "paths", parents=[scen], help="the paths through the procedure to each outcome"
+    )
+    p.add_argument(
+        "--to", metavar="OUTCOME", help="list every simple path to this outcome (or state)"
+    )
+    p.add_argument(
+        "--procedure", metavar="ID", help="which procedure (needed when there are several)"
+    )
+    p.add_argument("--json", action="store_true", help="print the paths as JSON")
+
+    p = sub.add_parser(
+        "diagram", parents=[scen], help="draw the procedure as a Mermaid state diagram"
+    )
+    p.add_argument(
+        "case",
+        nargs="?",
+        help="mark this case's (or what-if's) path and outcome (default: the procedure alone)",
+    )
+    p.add_argument(
+        "--format",
+        choices=("mermaid", "markdown"),
+        default="mermaid",
+        help="mermaid text (default), or markdown: a fenced mermaid block",
+    )
+
+    p = sub.add_parser(
+        "show", parents=[scen], help="show a case's dossier: people, sources, outcome"
+    )
+    p.add_argument("case", nargs="?", help="case or what-if id (default: every case)")
+
+    p = sub.add_parser(
+        "import", parents=[scen], help="import a CSV or JSON Lines file of events into an archive"
+    )
+    p.add_argument(
+        "file", metavar="FILE.csv|FILE.jsonl", help="one row per event (see README: Archives)"
+    )
+    p.add_argument(
+        "--db", required=True, metavar="ARCHIVE.sqlite", help="the archive (created when missing)"
+    )
+
+    p = sub.add_parser(
+        "stats", parents=[scen], help="replay every case of an archive and summarise it"
+    )
+    p.add_argument("--db", required=True, metavar="ARCHIVE.sqlite", help="the archive")
+    p.add_argument(
+        "--json", action="store_true", help="print the summary as JSON (every illegal history)"
+    )
+    p.add_argument(
+        "--top", type=_count, default=10, metavar="N", help="how many paths to show (default 10)"
+    )
+    p.add_argument(
+        "--illegal",
+        type=_count,
+        default=20,
+        metavar="N",
+        help="how many illegal histories to show (default 20; --json shows all)",
+    )
+    parser.commands = dict(sub.choices)
+    return parser
+
+
+def parse(parser: Parser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line; every usage error names the subcommand it is about."""
+    args, extras = parser.parse_known_args(argv)
+    command = parser.commands.get(args.command or "", parser)
+    if extras:
+        command.error(f"unrecognized arguments: {' '.join(extras)}")
+    if args.command == "replay":
+        if args.export and (args.json or args.step):
+            command.error("--export cannot be used with --json or --step")
+        if args.step and args.json:
+            command.error("--step cannot be used with --json")
+    if args.command == "whatif" and args.export and args.json:
+        command.error("--export cannot be used with --json")
+    return args

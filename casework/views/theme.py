@@ -1,0 +1,161 @@
+"""The views' common ground: one theme, text from files shown literally, and the
+small layout pieces every view uses."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.segment import Segment
+from rich.text import Text
+from rich.theme import Theme
+
+from casework.model.documents import Document
+from casework.model.people import Person
+
+__all__ = [
+    "THEME",
+    "Block",
+    "Hanging",
+    "References",
+    "make_console",
+    "names",
+    "outcome_style",
+    "plain",
+    "safe",
+]
+
+
+class References(Protocol):
+    """What views look names and titles up in: the people and documents of a
+    scenarios folder (a :class:`~casework.Casebook` is one)."""
+
+    @property
+    def people(self) -> Mapping[str, Person]: ...
+    @property
+    def documents(self) -> Mapping[str, Document]: ...
+
+
+def names(refs: References | None, ids: Iterable[str]) -> str:
+    """People's display names joined as prose: 'A, B and C' (an unknown id as itself)."""
+    people = refs.people if refs is not None else {}
+    found = [people[i].name if i in people else i for i in ids]
+    if len(found) > 1:
+        return ", ".join(found[:-1]) + " and " + found[-1]
+    return found[0] if found else ""
+
+
+THEME = Theme(
+    {
+        "case.title": "bold",
+        "case.id": "dim",
+        "case.summary": "",
+        "case.seq": "dim",
+        "case.date": "bold cyan",
+        "case.state": "magenta",
+        "case.arrow": "dim",
+        "case.background": "dim italic",
+        "case.who": "",
+        "case.summary.event": "",
+        "case.quote": "green",
+        "case.cite": "dim",
+        "case.basis.inferred": "yellow",
+        "case.basis.hypothetical": "bold yellow",
+        "case.note": "dim",
+        "case.label": "bold",
+        "outcome.reinstated": "bold green",
+        "outcome.reinstated_candidate": "bold green",
+        "outcome.expulsion_annulled": "bold green",
+        "outcome.expulsion_upheld": "bold red",
+        "outcome.pending": "bold yellow",
+        "outcome.illegal": "bold red",
+        "outcome.other": "bold",
+        "whatif.removed": "red",
+        "whatif.inserted": "bold yellow",
+        "whatif.changed": "yellow",
+        "whatif.illegal": "bold red",
+        "error": "bold red",
+    }
+)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def safe(text: str) -> str:
+    """Text from a file with control characters made visible (``\\x1b``), tabs as spaces."""
+    text = text.replace("\t", "    ")
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def plain(text: str, style: str = "") -> Text:
+    """A Text of untrusted content: never parsed as markup."""
+    return Text(safe(text), style=style)
+
+
+def make_console(**kwargs: object) -> Console:
+    """A console with casework's theme; plain text when not a terminal or NO_COLOR.
+
+    With ``NO_COLOR`` set (to anything but ""), no escape codes at all are written,
+    bold and dim included: the output is the same plain text as when piped.
+    """
+    if os.environ.get("NO_COLOR"):
+        kwargs.setdefault("color_system", None)
+    return Console(theme=THEME, highlight=False, **kwargs)  # type: ignore[arg-type]
+
+
+def outcome_style(outcome: str) -> str:
+    """The theme name for an outcome."""
+    return f"outcome.{outcome}" if f"outcome.{outcome}" in THEME.styles else "outcome.other"
+
+
+def _rstrip(line: list[Segment]) -> list[Segment]:
+    """A rendered line without trailing spaces (so plain output has none)."""
+    line = list(line)
+    while line and not line[-1].control and not line[-1].text.rstrip():
+        line.pop()
+    if line and not line[-1].control:
+        last = line[-1]
+        line[-1] = Segment(last.text.rstrip(), last.style, last.control)
+    return line
+
+
+class Block:
+    """Renderables stacked and indented, lines wrapped to the width left and never
+    padded with trailing spaces."""
+
+    def __init__(self, *items: RenderableType, indent: int = 0) -> None:
+        self.items = items
+        self.indent = indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(options.max_width - self.indent, 20)
+        for item in self.items:
+            for line in console.render_lines(item, options.update_width(width), pad=False):
+                if self.indent:
+                    yield Segment(" " * self.indent)
+                yield from _rstrip(line)
+                yield Segment.line()
+
+
+class Hanging:
+    """A label, then text wrapped beside it: continuation lines are indented
+    to where the text starts."""
+
+    def __init__(self, label: Text, body: Text) -> None:
+        self.label = label
+        self.body = body
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = self.label.cell_len
+        width = max(options.max_width - indent, 20)
+        lines = console.render_lines(self.body, options.update_width(width), pad=False)
+        for n, line in enumerate(lines):
+            if n:
+                yield Segment(" " * indent)
+            else:
+                yield from self.label.render(console)
+            yield from _rstrip(line)
+            yield Segment.line()
