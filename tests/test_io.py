@@ -431,7 +431,7 @@ class TestExportRefuses:
         (here / "link.html").symlink_to("case.html")
         os.link(case, here / "hard.html")
         inputs = (here / "missing.toml", case)
-        expected = "expected a new file or a regular file other than its input"
+        expected = "expected a new file or a regular file other than its inputs"
         assert self.refused(case, protect=inputs) == (
             f"{case}: cannot export over a file this command reads; {expected}"
         )

@@ -231,7 +231,7 @@ def _check(path: Path, target: Path, info: os.stat_result, inputs: set[tuple[int
             path,
             target,
             "a file this command reads",
-            "expected a new file or a regular file other than its input",
+            "expected a new file or a regular file other than its inputs",
         )
 
 
