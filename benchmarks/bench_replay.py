@@ -165,7 +165,7 @@ def run_floor(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, Any]
 
 def run_bulk(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, Any]:
     """casework.analysis.bulk: the compiled Machine folding (case, kind, day) rows."""
-    from casework.analysis.archive import _STREAM
+    from casework.analysis.archive_stats import _STREAM
     from casework.analysis.bulk import compile_procedure
 
     table = compile_procedure(proc)
@@ -179,7 +179,7 @@ def run_bulk(con: sqlite3.Connection, where: str, proc: Any) -> tuple[int, Any]:
 
 def run_stats(db: str, proc: Any) -> tuple[int, Any]:
     """The whole of ``casework stats``: replay, paths, days, illegal histories."""
-    from casework.analysis.archive import archive_stats
+    from casework.analysis.archive_stats import archive_stats
 
     stats = archive_stats(db, {"purge-1921": proc})
     return stats.events, dict(stats.outcomes)

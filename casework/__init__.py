@@ -20,8 +20,8 @@ __version__ = "0.1.0"
 # used (PEP 562). A name added, moved or renamed here is also added, moved or
 # renamed in the imports for type checkers below and in __all__.
 _EXPORTS: dict[str, str] = {
-    "ArchiveStats": "casework.analysis.archive",
-    "archive_stats": "casework.analysis.archive",
+    "ArchiveStats": "casework.analysis.archive_stats",
+    "archive_stats": "casework.analysis.archive_stats",
     "import_file": "casework.analysis.archive",
     "compile_procedure": "casework.analysis.bulk",
     "CaseFileError": "casework.errors",
@@ -43,7 +43,7 @@ _EXPORTS: dict[str, str] = {
     "Rule": "casework.model.edits",
     "hypothetical": "casework.model.edits",
     "BACKGROUND": "casework.model.events",
-    "Citation": "casework.model.events",
+    "Citation": "casework.model.evidence",
     "Event": "casework.model.events",
     "Person": "casework.model.people",
     "ILLEGAL": "casework.model.procedure",
@@ -60,7 +60,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 if TYPE_CHECKING:
-    from casework.analysis.archive import ArchiveStats, archive_stats, import_file
+    from casework.analysis.archive import import_file
+    from casework.analysis.archive_stats import ArchiveStats, archive_stats
     from casework.analysis.bulk import compile_procedure
     from casework.errors import (
         CaseFileError,
@@ -79,7 +80,8 @@ if TYPE_CHECKING:
     from casework.model.dates import HistDate
     from casework.model.documents import Document
     from casework.model.edits import Rule, hypothetical
-    from casework.model.events import BACKGROUND, Citation, Event
+    from casework.model.events import BACKGROUND, Event
+    from casework.model.evidence import Citation
     from casework.model.people import Person
     from casework.model.procedure import ILLEGAL, PENDING, Procedure, StateDef, TransitionDef
     from casework.model.replay import History, replay

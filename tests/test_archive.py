@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from casework import Casebook
-from casework.analysis.archive import archive_stats, import_file
+from casework.analysis.archive import import_file
+from casework.analysis.archive_stats import archive_stats
 
 from .conftest import CLIResult
 
@@ -144,9 +145,9 @@ class TestBadRows:
         assert result.code == 1
         where = str(bad)
         assert result.err.splitlines() == [
-            f"{where}:row 3: kind 'reinstat' is not known; expected one of: annul, appeal, "
-            "background, cancel_hearing, expel, intercede, reinstate, reinstate_as_candidate, "
-            "request_information, request_verification, schedule_hearing, uphold",
+            f"{where}:row 3: unknown kind 'reinstat'; expected one of: expel, appeal, intercede, "
+            "request_verification, request_information, schedule_hearing, cancel_hearing, "
+            "reinstate, reinstate_as_candidate, uphold, annul, background",
             f"{where}:row 4: seq 'x' is not a positive whole number; expected 1, 2, 3, ... "
             "in the order of the case",
             f"{where}:row 5: date '1921-02-30' is not a real day; expected a day that exists "
@@ -479,3 +480,27 @@ class TestImportInputs:
             1,
             f"casework: {pipe}: not a regular file; expected a .csv or .jsonl file\n",
         )
+
+
+class TestOneRuleSet:
+    def test_a_stated_row_with_reasoning_is_refused_as_in_a_case_file(
+        self, scenarios: Path, tmp_path: Path, cli: Callable[..., Any]
+    ) -> None:
+        """The archive and the case file give the same verdict in the same words."""
+        from .conftest import edit
+
+        edit(scenarios / "cases" / "alliluyeva.toml", 'basis = "inferred"\n', "")
+        case_error = cli("check", str(scenarios), width=400).err
+        rows = tmp_path / "rows.csv"
+        rows.write_text(
+            "case_id,seq,event_id,kind,basis,reasoning\n"
+            "x-1,1,reexamination-implied,expel,stated,Her letter asks for it.\n",
+            encoding="utf-8",
+        )
+        archive_error = cli("import", str(rows), "--db", str(tmp_path / "a.sqlite"), width=400).err
+        why = (
+            "reasoning is given but basis is 'stated'; expected basis = \"inferred\" "
+            "(the reasoning is the modeller's) or no reasoning"
+        )
+        assert case_error.endswith(f"event 'reexamination-implied': {why}\n")
+        assert archive_error.splitlines()[0] == f"{rows}:row 2: {why}"

@@ -196,8 +196,16 @@ EXPECTED = {
         "csv-short-row.csv:row 2: 3 fields, fewer than the 5 columns of the header; expected one field per column (quote fields that hold commas)",
         "1 bad row; nothing was imported",
     ],
+    "csv-stated-with-reasoning": [
+        "csv-stated-with-reasoning.csv:row 2: reasoning is given but basis is 'stated'; expected basis = \"inferred\" (the reasoning is the modeller's) or no reasoning",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-hypothetical": [
+        "csv-hypothetical.csv:row 2: basis 'hypothetical' is not known; expected one of: stated, inferred",
+        "1 bad row; nothing was imported",
+    ],
     "csv-unknown-kind": [
-        "csv-unknown-kind.csv:row 2: kind 'purge' is not known; expected one of: annul, appeal, background, cancel_hearing, expel, intercede, reinstate, reinstate_as_candidate, request_information, request_verification, schedule_hearing, uphold",
+        "csv-unknown-kind.csv:row 2: unknown kind 'purge'; expected one of: expel, appeal, intercede, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_candidate, uphold, annul, background",
         "1 bad row; nothing was imported",
     ],
     "documents-absolute-path": [

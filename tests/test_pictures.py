@@ -387,7 +387,7 @@ class TestRelationChecks:
         with pytest.raises(CaseFileError) as err:
             load_casebook(scenarios)
         assert [p.what for p in err.value.problems] == [
-            'relation 4: reasoning goes with basis = "inferred" and only with it'
+            "relation 4: an inferred relation has no reasoning"
         ]
 
 

@@ -7,71 +7,31 @@ one transaction: when any row is bad nothing is written, and an import that is
 interrupted leaves the archive as it was. Rows already in the archive are never
 changed; importing the same file again adds nothing.
 
-:func:`archive_stats` replays every case with :mod:`casework.analysis.bulk`, streaming
-the rows in case order, and summarises outcomes, paths, the time from
-expulsion to outcome, and the histories the procedure does not allow.
+The rows are read and checked in :mod:`casework.analysis.rows`; an archive is
+replayed and summarised by :mod:`casework.analysis.archive_stats`.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import functools
-import json
 import sqlite3
-import statistics
-from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from casework.analysis.bulk import CaseResult, compile_procedure
-from casework.errors import CaseFileError, CaseworkError, Problem, display_path
-from casework.model.dates import HistDate
-from casework.model.events import BACKGROUND, BASES
-from casework.model.procedure import ILLEGAL, Procedure
-from casework.model.steps import IllegalStep
-
-__all__ = [
-    "COLUMNS",
-    "ILLEGAL",
-    "REQUIRED",
-    "ArchiveStats",
-    "Durations",
-    "ImportFailed",
-    "ImportReport",
-    "archive_stats",
-    "import_file",
-    "open_archive",
-]
-
-#: Columns of an import file, in the order a spreadsheet would have them.
-COLUMNS: tuple[str, ...] = (
-    "case_id",
-    "seq",
-    "event_id",
-    "kind",
-    "date",
-    "calendar",
-    "date_basis",
-    "actors",
-    "recipients",
-    "summary",
-    "source",
-    "locator",
-    "quote",
-    "basis",
-    "reasoning",
-    "note",
-    "title",
-    "procedure",
+from casework.analysis.rows import (
+    COLUMNS,
+    EVENT_COLUMNS,
+    REQUIRED,
+    RowChecker,
+    csv_rows,
+    jsonl_rows,
 )
-#: Columns every row must fill.
-REQUIRED: tuple[str, ...] = ("case_id", "seq", "event_id", "kind")
-#: Columns stored on the event (the rest describe the case).
-_EVENT_COLUMNS = COLUMNS[:16]
+from casework.errors import CaseFileError, CaseworkError, Problem, display_path
+from casework.model.procedure import Procedure
+
+__all__ = ["COLUMNS", "REQUIRED", "ImportFailed", "ImportReport", "import_file", "open_archive"]
 
 #: How many bad rows an import reports before it only counts them.
 MAX_PROBLEMS = 50
@@ -215,239 +175,9 @@ def _create_schema(con: sqlite3.Connection) -> None:
 # -- reading import files ----------------------------------------------------------
 
 
-def _csv_rows(path: Path, where: str) -> Iterator[tuple[str, Mapping[str, Any] | Problem]]:
-    """(place, row) for each data row of a CSV file; a Problem instead of a bad row."""
-    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as f:
-        rows = _csv_records(csv.reader(f), where)
-        header = next(rows, None)
-        if isinstance(header, Problem):
-            yield header.path, header
-            return
-        if header is None:
-            yield (
-                f"{where}:row 1",
-                Problem(f"{where}:row 1", 0, "the file is empty", _header_hint()),
-            )
-            return
-        header = [h.strip() for h in header]
-        unknown = [h for h in header if h not in COLUMNS]
-        missing = [c for c in REQUIRED if c not in header]
-        dupes = [h for h, n in Counter(header).items() if n > 1]
-        bad = [f"column {h!r} is not known" for h in unknown]
-        bad += [f"column {c!r} is missing" for c in missing]
-        bad += [f"column {h!r} appears twice" for h in dupes]
-        if bad:
-            yield f"{where}:row 1", Problem(f"{where}:row 1", 0, "; ".join(bad), _header_hint())
-            return
-        width = len(header)
-        for n, fields in enumerate(rows, start=2):
-            place = f"{where}:row {n}"
-            if isinstance(fields, Problem):
-                yield place, fields
-                return
-            if not fields:
-                continue  # a blank line
-            if len(fields) != width:
-                what = "more" if len(fields) > width else "fewer"
-                yield (
-                    place,
-                    Problem(
-                        place,
-                        0,
-                        f"{len(fields)} fields, {what} than the {width} columns of the header",
-                        "expected one field per column (quote fields that hold commas)",
-                    ),
-                )
-                continue
-            yield place, dict(zip(header, fields, strict=True))
-
-
-def _not_utf8(text: str) -> str:
-    """'' for clean text; else what the first undecodable byte is (read with
-    surrogateescape, so a bad byte shows as a lone surrogate)."""
-    for char in text:
-        if "\udc80" <= char <= "\udcff":
-            return f"byte 0x{ord(char) - 0xDC00:02x} is not UTF-8"
-    return ""
-
-
-def _csv_records(reader: Iterator[list[str]], where: str) -> Iterator[list[str] | Problem]:
-    """The reader's records; a Problem (and the end) at a record the csv module or
-    UTF-8 cannot read, numbered as rows are (the header is row 1)."""
-    n = 0
-    while True:
-        n += 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            yield Problem(f"{where}:row {n}", 0, f"unreadable CSV ({err})", "expected CSV text")
-            return
-        joined = "".join(fields)
-        bad = _not_utf8(joined) or ("contains a NUL byte" if "\x00" in joined else "")
-        if bad:
-            yield Problem(f"{where}:row {n}", 0, bad, "expected UTF-8 text")
-            return
-        yield fields
-
-
-def _jsonl_rows(path: Path, where: str) -> Iterator[tuple[str, Mapping[str, Any] | Problem]]:
-    """(place, row) for each line of a JSON Lines file; a Problem instead of a bad line."""
-    with path.open(encoding="utf-8-sig", errors="surrogateescape") as f:
-        for n, line in enumerate(f, start=1):
-            place = f"{where}:line {n}"
-            if not line.strip():
-                continue
-            bad = _not_utf8(line)
-            if bad:
-                yield place, Problem(place, 0, bad, "expected UTF-8 text")
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as err:
-                yield (
-                    place,
-                    Problem(
-                        place,
-                        0,
-                        f"not valid JSON ({err.args[0].split(':')[0]})",
-                        "expected one JSON object per line",
-                    ),
-                )
-                continue
-            if not isinstance(row, dict):
-                yield (
-                    place,
-                    Problem(
-                        place,
-                        0,
-                        f"a JSON {type(row).__name__}, not an object",
-                        "expected one JSON object per line",
-                    ),
-                )
-                continue
-            unknown = [k for k in row if k not in COLUMNS]
-            if unknown:
-                yield (
-                    place,
-                    Problem(
-                        place,
-                        0,
-                        ", ".join(f"key {k!r} is not known" for k in unknown),
-                        _header_hint(),
-                    ),
-                )
-                continue
-            yield place, row
-
-
-def _header_hint() -> str:
-    return f"expected columns {', '.join(REQUIRED)} and any of: {', '.join(COLUMNS[4:])}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _date(text: str, calendar: str) -> tuple[str | None, str | None]:
-    """The New Style bounds of an EDTF date as ISO days (None for open ends)."""
-    date = HistDate.parse(text, calendar)
-    lo, hi = date.lower, date.upper
-    return (
-        dt.date(*lo).isoformat() if lo else None,
-        dt.date(*hi).isoformat() if hi else None,
-    )
-
-
-class _Checker:
-    """Turns one raw row into the values stored, or says what is wrong with it."""
-
-    def __init__(self, procedures: Mapping[str, Procedure]) -> None:
-        self.procedures = procedures
-        self.kinds = {pid: frozenset((*p.triggers, BACKGROUND)) for pid, p in procedures.items()}
-
-    def check(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], str, str] | tuple[str, str]:
-        """(event values, procedure, title), or (what is wrong, what was expected)."""
-        values: dict[str, Any] = {}
-        for key in _EVENT_COLUMNS:
-            value = row.get(key, "")
-            if value is None:
-                value = ""
-            if key in ("actors", "recipients") and isinstance(value, list):
-                if not all(isinstance(v, str) for v in value):
-                    return (
-                        f"{key} holds a non-string",
-                        "expected a list of ids or ids separated by ';'",
-                    )
-                value = ";".join(v.strip() for v in value)
-            if key == "seq":
-                if isinstance(value, str) and value.strip().isdigit():
-                    value = int(value)
-                if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                    return (
-                        f"seq {_show(value)} is not a positive whole number",
-                        "expected 1, 2, 3, ... in the order of the case",
-                    )
-            elif not isinstance(value, str):
-                return f"{key} is {_show(value)}, not text", f"expected {key} as a string"
-            else:
-                value = value.strip()
-            values[key] = value
-        for key in REQUIRED:
-            if values[key] == "":
-                return f"{key} is empty", f"expected a {key} on every row"
-        procedure = row.get("procedure") or ""
-        if not isinstance(procedure, str):
-            return f"procedure is {procedure!r}, not text", "expected a procedure id"
-        procedure = procedure.strip()
-        if not procedure:
-            if len(self.procedures) != 1:
-                return (
-                    "procedure is empty",
-                    f"expected one of: {', '.join(sorted(self.procedures))}",
-                )
-            procedure = next(iter(self.procedures))
-        if procedure not in self.procedures:
-            return (
-                f"procedure {procedure!r} is not known",
-                f"expected one of: {', '.join(sorted(self.procedures))}",
-            )
-        kind = values["kind"]
-        if kind not in self.kinds[procedure]:
-            return (
-                f"kind {kind!r} is not known",
-                f"expected one of: {', '.join(sorted(self.kinds[procedure]))}",
-            )
-        values["calendar"] = values["calendar"] or "gregorian"
-        if values["date"]:
-            try:
-                values["ns_from"], values["ns_to"] = _date(values["date"], values["calendar"])
-            except ValueError as err:
-                what, _, expected = str(err).partition("; ")
-                return what, expected
-        else:
-            values["ns_from"] = values["ns_to"] = None
-        basis = values["basis"] or "stated"
-        if basis not in BASES:
-            return f"basis {basis!r} is not known", f"expected one of: {', '.join(BASES)}"
-        values["basis"] = basis
-        if basis == "inferred" and not values["reasoning"]:
-            return (
-                "basis is 'inferred' but reasoning is empty",
-                "expected the reasoning behind the inference",
-            )
-        title = row.get("title") or ""
-        if not isinstance(title, str):
-            return f"title is {title!r}, not text", "expected the case's title"
-        return values, procedure, title.strip()
-
-
-def _show(value: Any) -> str:
-    """A value from a file as the file writes it."""
-    return repr(value) if isinstance(value, str) else json.dumps(value)
-
-
 _INSERT = (
-    f"INSERT OR IGNORE INTO events ({', '.join((*_EVENT_COLUMNS, 'ns_from', 'ns_to'))}) "
-    f"VALUES ({', '.join(':' + c for c in (*_EVENT_COLUMNS, 'ns_from', 'ns_to'))})"
+    f"INSERT OR IGNORE INTO events ({', '.join((*EVENT_COLUMNS, 'ns_from', 'ns_to'))}) "
+    f"VALUES ({', '.join(':' + c for c in (*EVENT_COLUMNS, 'ns_from', 'ns_to'))})"
 )
 
 
@@ -479,15 +209,15 @@ def import_file(
         raise CaseworkError(f"{where}: not a regular file; expected a .csv or .jsonl file")
     suffix = file.suffix.lower()
     if suffix == ".csv":
-        rows = _csv_rows(file, where)
+        rows = csv_rows(file, where)
     elif suffix in (".jsonl", ".ndjson"):
-        rows = _jsonl_rows(file, where)
+        rows = jsonl_rows(file, where)
     else:
         raise CaseworkError(
             f"{where}: cannot import a {suffix or 'suffix-less'} file; "
             "expected a .csv or .jsonl file"
         )
-    checker = _Checker(procedures)
+    checker = RowChecker(procedures)
     archive = Path(db)
     created = not archive.exists()
     con = _connect(archive, create=True)
@@ -601,7 +331,7 @@ def _store(
     if con.execute(_INSERT, values).rowcount == 1:
         return None, new_case, 1
     stored = con.execute(
-        f"SELECT {', '.join(_EVENT_COLUMNS)} FROM events WHERE case_id = ? AND seq = ?",
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE case_id = ? AND seq = ?",
         (case_id, values["seq"]),
     ).fetchone()
     if stored is None:
@@ -620,7 +350,7 @@ def _store(
             0,
         )
     differs = [
-        c for c, v in zip(_EVENT_COLUMNS, stored, strict=True) if c in given and values[c] != v
+        c for c, v in zip(EVENT_COLUMNS, stored, strict=True) if c in given and values[c] != v
     ]
     if differs:
         return (
@@ -638,165 +368,3 @@ def _store(
 
 
 # -- replaying an archive ----------------------------------------------------------
-
-
-@attrs.frozen
-class Durations:
-    """Days from expulsion to outcome for the cases of one outcome whose two events
-    are dated to the day."""
-
-    outcome: str
-    days: tuple[int, ...] = attrs.field(repr=False)
-
-    @property
-    def cases(self) -> int:
-        """How many cases have both days."""
-        return len(self.days)
-
-    def to_mapping(self) -> dict[str, Any]:
-        """The JSON form: count, median, mean, min, max (days)."""
-        d = self.days
-        return {
-            "outcome": self.outcome,
-            "cases": len(d),
-            "median": statistics.median(d) if d else None,
-            "mean": round(statistics.fmean(d), 1) if d else None,
-            "min": min(d) if d else None,
-            "max": max(d) if d else None,
-        }
-
-
-@attrs.frozen
-class ArchiveStats:
-    """What replaying every case of an archive found.
-
-    ``outcomes`` counts cases by outcome (``illegal`` for histories the
-    procedure does not allow), ``paths`` the commonest sequences of states of
-    the legal histories, ``durations`` the days from the expulsion (the first
-    event that moved the case) to the outcome (the last one), per outcome and
-    ``all``, where both are dated to the day.
-    """
-
-    path: str
-    cases: int
-    events: int
-    procedures: tuple[str, ...]
-    outcomes: tuple[tuple[str, int], ...]
-    paths: tuple[tuple[tuple[str, ...], int], ...]
-    distinct_paths: int
-    durations: tuple[Durations, ...]
-    illegal: tuple[IllegalStep, ...]
-
-    def to_mapping(self) -> dict[str, Any]:
-        """The JSON form printed by ``casework stats --json``."""
-        return {
-            "archive": self.path,
-            "cases": self.cases,
-            "events": self.events,
-            "procedures": list(self.procedures),
-            "outcomes": dict(self.outcomes),
-            "paths": [{"states": list(p), "cases": n} for p, n in self.paths],
-            "distinct_paths": self.distinct_paths,
-            "days_to_outcome": [d.to_mapping() for d in self.durations],
-            "illegal": [i.to_mapping() for i in self.illegal],
-        }
-
-
-_STREAM = (
-    "SELECT case_id, kind, CASE WHEN ns_from = ns_to THEN ns_from END FROM events{where} "
-    "ORDER BY case_id, seq"
-)
-
-
-def archive_stats(
-    db: str | Path,
-    procedures: Mapping[str, Procedure],
-    *,
-    top: int = 10,
-    progress: Callable[[int, int], None] | None = None,
-) -> ArchiveStats:
-    """Replay every case of the archive ``db`` and summarise it.
-
-    Rows are streamed from SQLite in case order and folded by
-    :mod:`casework.analysis.bulk`; only the counts are kept. ``progress`` is called with
-    (cases done, cases in all) every few thousand cases.
-    """
-    con = open_archive(db)
-    try:
-        used = [
-            r[0] for r in con.execute("SELECT DISTINCT procedure FROM cases ORDER BY procedure")
-        ]
-        unknown = [p for p in used if p not in procedures]
-        if unknown:
-            raise CaseworkError(
-                f"{display_path(db)}: cases follow procedure {', '.join(map(repr, unknown))}, "
-                "which the scenarios do not define; "
-                f"expected one of: {', '.join(sorted(procedures))}"
-            )
-        total = con.execute("SELECT count(*) FROM cases").fetchone()[0]
-        events = con.execute("SELECT count(*) FROM events").fetchone()[0]
-        outcomes: Counter[str] = Counter()
-        paths: Counter[tuple[str, ...]] = Counter()
-        days: dict[str, list[int]] = {}
-        illegal: list[IllegalStep] = []
-        done = 0
-        for pid in used:
-            procedure = procedures[pid]
-            table = compile_procedure(procedure)
-            if len(used) == 1:
-                rows = con.execute(_STREAM.format(where=""))
-            else:
-                rows = con.execute(
-                    _STREAM.format(
-                        where=" WHERE case_id IN (SELECT case_id FROM cases WHERE procedure = ?)"
-                    ),
-                    (pid,),
-                )
-            outcome_of = {s.name: s.outcome_label for s in procedure.states}
-            for result in table.fold(rows):
-                done += 1
-                if progress is not None and done % 2000 == 0:
-                    progress(done, total)
-                if result.failure is not None:
-                    outcomes[ILLEGAL] += 1
-                    illegal.append(_illegal(con, result))
-                    continue
-                outcome = outcome_of[result.state]
-                outcomes[outcome] += 1
-                paths[result.states] += 1
-                if outcome != "pending" and result.first_day and result.last_day:
-                    span = dt.date.fromisoformat(result.last_day) - dt.date.fromisoformat(
-                        result.first_day
-                    )
-                    days.setdefault(outcome, []).append(span.days)
-        if progress is not None:
-            progress(done, total)
-    finally:
-        con.close()
-    order = [o for pid in used for o in procedures[pid].outcomes]
-    order = list(dict.fromkeys([*order, *sorted(outcomes)]))
-    all_days = [d for o in order for d in days.get(o, [])]
-    return ArchiveStats(
-        path=display_path(db),
-        cases=total,
-        events=events,
-        procedures=tuple(used),
-        outcomes=tuple((o, outcomes[o]) for o in order if outcomes[o]),
-        paths=tuple(paths.most_common(top)),
-        distinct_paths=len(paths),
-        durations=(
-            *(Durations(o, tuple(sorted(days[o]))) for o in order if o in days),
-            Durations("all", tuple(sorted(all_days))),
-        ),
-        illegal=tuple(illegal),
-    )
-
-
-def _illegal(con: sqlite3.Connection, result: CaseResult) -> IllegalStep:
-    failure = result.failure
-    assert failure is not None
-    seq, event_id = con.execute(
-        "SELECT seq, event_id FROM events WHERE case_id = ? ORDER BY seq LIMIT 1 OFFSET ?",
-        (result.case, failure.seq - 1),
-    ).fetchone()
-    return attrs.evolve(failure, case=result.case, seq=seq, event=event_id)

@@ -273,7 +273,7 @@ def import_archive(args: argparse.Namespace, io: Streams) -> int:
 
 def stats(args: argparse.Namespace, io: Streams) -> int:
     """``casework stats --db ARCHIVE``: every case replayed and summarised."""
-    from casework.analysis.archive import archive_stats
+    from casework.analysis.archive_stats import archive_stats
     from casework.views.stats import StatsView
 
     procedures = _procedures(args, io)

@@ -9,14 +9,15 @@ from typing import Any
 import attrs
 
 from casework.errors import CaseFileError, Problem
-from casework.load.schema import Field, Where, check_table, is_id
+from casework.load.schema import Field, check_table
 from casework.load.tomlfile import TomlFile
 from casework.model.case import Case
-from casework.model.dates import HistDate
-from casework.model.documents import Document, quote_problem
-from casework.model.events import BACKGROUND, Event
+from casework.model.documents import Document
+from casework.model.events import Event
+from casework.model.evidence import CASE_BASES, WHATIF_BASES
 from casework.model.people import Person
 from casework.model.procedure import Procedure
+from casework.model.rules import event_rules, is_id
 
 __all__ = ["Case", "read_case"]
 
@@ -75,84 +76,23 @@ def check_event_row(
     problems = check_table(toml, row, EVENT_SCHEMA, table=table, index=index, label=label)
     if problems:
         return problems
-    where: Where = {"table": table, "index": index}
-
-    def add(what: str, expected: str, key: str | None = None) -> None:
-        problems.append(toml.problem(f"{label}: {what}", expected, key=key, **where))
-
-    if not is_id(row["id"]):
-        add(f"id {row['id']!r} is not valid", "expected letters, digits, '-' or '_'", "id")
-    kind = row["kind"]
-    if procedure is not None and kind != BACKGROUND and kind not in procedure.triggers:
-        add(
-            f"unknown kind {kind!r}",
-            "expected one of: " + ", ".join((*procedure.triggers, BACKGROUND)),
-            "kind",
-        )
-    bases = ("stated", "inferred", "hypothetical") if allow_hypothetical else ("stated", "inferred")
-    basis = row.get("basis", "stated")
-    if basis not in bases:
-        add(f"basis {basis!r} is not known", "expected one of: " + ", ".join(bases), "basis")
-    if basis == "inferred" and not row.get("reasoning", "").strip():
-        add(
-            "an inferred event has no reasoning",
-            "expected reasoning = why the modeller infers it",
-            "basis",
-        )
-    if basis == "stated" and row.get("reasoning", "").strip():
-        add(
-            "reasoning is given but basis is 'stated'",
-            'expected basis = "inferred" (the reasoning is the modeller\'s) or no reasoning',
-            "reasoning",
-        )
-    if basis == "hypothetical" and allow_hypothetical:
-        if "quote" in row or "source" in row:
-            add(
-                "a hypothetical event quotes a source",
-                "expected reasoning instead of source and quote",
-                "quote",
+    bases = WHATIF_BASES if allow_hypothetical else CASE_BASES
+    for broken in event_rules(
+        row,
+        kinds=procedure.triggers if procedure is not None else None,
+        bases=bases,
+        people=ctx.people,
+        documents=ctx.documents,
+    ):
+        problems.append(
+            toml.problem(
+                f"{label}: {broken.what}",
+                broken.expected,
+                key=broken.key,
+                table=table,
+                index=index,
             )
-        if not row.get("reasoning", "").strip():
-            add(
-                "a hypothetical event has no reasoning",
-                "expected reasoning = why this might have happened",
-                "basis",
-            )
-    else:
-        for key in ("source", "quote"):
-            if key not in row:
-                add(
-                    f"missing key {key!r}",
-                    f"expected {key} = a string (every event cites its source)",
-                )
-    if "date" in row:
-        try:
-            HistDate.parse(row["date"], row.get("calendar", "gregorian"))
-        except ValueError as err:
-            add(str(err), "", "date")
-    elif "calendar" in row:
-        add("calendar without a date", "expected date = an EDTF string", "calendar")
-    for key in ("actors", "recipients"):
-        for pid in row.get(key, []):
-            if pid not in ctx.people:
-                add(
-                    f"{key[:-1]} {pid!r} is not in people.toml",
-                    "expected the id of a person or body defined there",
-                    key,
-                )
-    if row.get("quote") == "":
-        add("quote is empty", "expected the exact words of the source", "quote")
-    source = row.get("source")
-    if isinstance(source, str) and row.get("quote") != "":
-        doc = ctx.documents.get(source)
-        if doc is None:
-            add(
-                f"source {source!r} is not in documents.toml",
-                "expected one of: " + ", ".join(ctx.documents),
-                "source",
-            )
-        elif "quote" in row and not doc.contains(row["quote"]):
-            add(quote_problem(doc, row["quote"]), "expected the exact words of the source", "quote")
+        )
     return problems
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from casework.errors import CaseFileError, Problem
-from casework.load.schema import Field, is_id, table_rows
+from casework.load.schema import Field, table_rows
 from casework.load.tomlfile import TomlFile, read_text
 from casework.model.documents import Document
+from casework.model.rules import is_id
 
 __all__ = ["read_documents", "safe_child"]
 

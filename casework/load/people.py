@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 import attrs
 
 from casework.errors import CaseFileError, Problem
-from casework.load.schema import Field, Where, check_table, is_id, table_rows
+from casework.load.schema import Field, Where, check_table, table_rows
 from casework.load.tomlfile import TomlFile
 from casework.model.documents import Document, quote_problem
-from casework.model.events import BASES, Citation
+from casework.model.evidence import CASE_BASES, Citation, evidence_rules
 from casework.model.people import KINDS, LEVELS, Person, Relation
+from casework.model.rules import is_id
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -152,26 +153,18 @@ def _read_relations(
                 )
         basis = row.get("basis", "stated")
         reasoning = row.get("reasoning", "")
-        if not isinstance(basis, str) or not isinstance(reasoning, str):
-            pass  # reported by check_table
-        elif basis not in BASES[:2]:
-            found.append(
-                toml.problem(
-                    f"relation {i + 1}: basis {basis!r} is not known",
-                    "expected stated or inferred",
-                    key="basis",
-                    **where,
+        if isinstance(basis, str) and isinstance(reasoning, str):  # else: check_table's
+            for broken in evidence_rules(
+                basis, reasoning, bases=CASE_BASES, cited=True, noun="relation"
+            ):
+                found.append(
+                    toml.problem(
+                        f"relation {i + 1}: {broken.what}",
+                        broken.expected,
+                        key=broken.key,
+                        **where,
+                    )
                 )
-            )
-        elif (basis == "inferred") != bool(reasoning.strip()):
-            found.append(
-                toml.problem(
-                    f'relation {i + 1}: reasoning goes with basis = "inferred" and only with it',
-                    "expected both or neither",
-                    key="reasoning" if "reasoning" in row else "basis",
-                    **where,
-                )
-            )
         problems += found
         source, quote, locator = row.get("source"), row.get("quote"), row.get("locator", "")
         if not (isinstance(source, str) and isinstance(quote, str) and isinstance(locator, str)):

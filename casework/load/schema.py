@@ -17,7 +17,7 @@ import attrs
 from casework.errors import CaseFileError, Problem
 from casework.load.tomlfile import TomlFile
 
-__all__ = ["Field", "Where", "check_table", "is_id", "table_rows"]
+__all__ = ["Field", "Where", "check_table", "table_rows"]
 
 _TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", list: "a list"}
 
@@ -41,16 +41,6 @@ class Where(TypedDict):
 
     table: str
     index: int | None
-
-
-def is_id(value: object) -> bool:
-    """Ids are short names of letters, digits, '-' and '_' (no spaces, no paths)."""
-    return (
-        isinstance(value, str)
-        and 0 < len(value) <= 80
-        and value.replace("-", "").replace("_", "").isalnum()
-        and value.isascii()
-    )
 
 
 def check_table(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from casework.errors import CaseFileError, Problem, display_path
-from casework.model.events import Origin
+from casework.model.evidence import Origin
 
 __all__ = ["MAX_BYTES", "TomlFile", "read_text"]
 

@@ -15,11 +15,13 @@ from typing import Any
 
 from casework.errors import CaseFileError, Problem
 from casework.load.cases import Context, check_event_row
-from casework.load.schema import Field, check_table, is_id
+from casework.load.schema import Field, check_table
 from casework.load.tomlfile import TomlFile
 from casework.model.dates import CALENDARS, HistDate
 from casework.model.edits import Edit, Fork, Insert, Redate, Remove, Replace, Rule, Unread
-from casework.model.events import Event, Origin
+from casework.model.events import Event
+from casework.model.evidence import Origin
+from casework.model.rules import is_id
 from casework.model.whatif import WhatIf, in_line_order
 
 _HEAD_SCHEMA = {

@@ -13,7 +13,8 @@ from typing import Any
 import attrs
 
 from casework.model.dates import HistDate
-from casework.model.events import Event, Origin
+from casework.model.events import Event
+from casework.model.evidence import Origin
 from casework.model.procedure import Procedure, TransitionDef
 
 __all__ = [

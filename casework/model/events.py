@@ -8,39 +8,24 @@ words in a shipped source. Events are frozen; what-ifs derive new ones with
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any
 
 import attrs
 
 from casework.model.dates import HistDate
+from casework.model.evidence import (
+    WHATIF_BASES,
+    Basis,
+    Citation,
+    InvalidRecord,
+    Origin,
+    evidence_rules,
+)
 
-__all__ = ["BACKGROUND", "Basis", "Citation", "Event", "Origin"]
+__all__ = ["BACKGROUND", "Event"]
 
 #: The kind of an event that is evidence on the timeline but does not move the state.
 BACKGROUND = "background"
-
-Basis = Literal["stated", "inferred", "hypothetical"]
-BASES: tuple[str, ...] = ("stated", "inferred", "hypothetical")
-
-
-@attrs.frozen
-class Origin:
-    """Where a record was read from: file and line, for error messages."""
-
-    path: str
-    line: int
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
-
-
-@attrs.frozen
-class Citation:
-    """The words an event rests on: a document id, a place in it, the exact quote."""
-
-    document: str
-    locator: str
-    quote: str
 
 
 def _tuple_of_str(value: Any) -> tuple[str, ...]:
@@ -73,6 +58,13 @@ class Event:
     date_hypothetical: bool = False
     note: str = ""
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        broken = evidence_rules(
+            self.basis, self.reasoning, bases=WHATIF_BASES, cited=self.citation is not None
+        )
+        if broken:
+            raise InvalidRecord(f"event {self.id!r}", broken)
 
     @property
     def moves_state(self) -> bool:

@@ -8,7 +8,7 @@ from typing import Literal
 
 import attrs
 
-from casework.model.events import Citation, Origin
+from casework.model.evidence import Citation, Origin
 
 __all__ = ["KINDS", "LEVELS", "Person", "PersonKind", "Relation"]
 

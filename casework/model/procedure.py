@@ -15,7 +15,8 @@ from typing import Any
 import attrs
 from transitions import Machine, State
 
-from casework.model.events import Event, Origin
+from casework.model.events import Event
+from casework.model.evidence import Origin
 from casework.model.steps import IllegalStep, IllegalTransition
 
 __all__ = ["ILLEGAL", "PENDING", "Procedure", "Runner", "StateDef", "TransitionDef"]

@@ -41,7 +41,8 @@ from casework.model.edits import (
     Rule,
     Unread,
 )
-from casework.model.events import Event, Origin
+from casework.model.events import Event
+from casework.model.evidence import Origin
 from casework.model.procedure import Procedure
 
 __all__ = ["Scenarios", "WhatIf", "in_line_order", "resolve_whatifs"]

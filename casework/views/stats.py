@@ -10,7 +10,8 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from casework.analysis.archive import ILLEGAL, ArchiveStats
+from casework.analysis.archive_stats import ArchiveStats
+from casework.model.procedure import ILLEGAL
 from casework.views.theme import Block, outcome_style, plain
 
 __all__ = ["StatsView"]

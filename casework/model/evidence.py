@@ -1,0 +1,124 @@
+"""Evidence: where a statement stands in its source (a citation), where it was
+read from (an origin), and on what basis it is made, with the rule that binds
+basis and reasoning, written once for events, relations and archive rows."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from typing import Literal
+
+import attrs
+
+from casework.errors import CaseworkError
+
+__all__ = [
+    "BASES",
+    "CASE_BASES",
+    "WHATIF_BASES",
+    "Basis",
+    "Broken",
+    "Citation",
+    "InvalidRecord",
+    "Origin",
+    "evidence_rules",
+]
+
+Basis = Literal["stated", "inferred", "hypothetical"]
+#: Every basis a statement may have.
+BASES: tuple[str, ...] = ("stated", "inferred", "hypothetical")
+
+#: The bases a historical record may have: the source states it, or the modeller infers it.
+CASE_BASES: tuple[str, ...] = ("stated", "inferred")
+#: A what-if's own events may also be hypothetical.
+WHATIF_BASES: tuple[str, ...] = (*CASE_BASES, "hypothetical")
+
+
+@attrs.frozen
+class Broken:
+    """A rule a record breaks: the key it is about (None: the record as a whole),
+    what is wrong, and what was expected."""
+
+    key: str | None
+    what: str
+    expected: str = ""
+
+
+def evidence_rules(
+    basis: str, reasoning: str, *, bases: Collection[str], cited: bool, noun: str = "event"
+) -> list[Broken]:
+    """Basis and reasoning go together: an inference says why, a stated record
+    does not (its reasoning would be the modeller's, unlabelled), and a
+    hypothesis gives reasoning instead of a quote."""
+    if basis not in bases:
+        return [
+            Broken("basis", f"basis {basis!r} is not known", "expected one of: " + ", ".join(bases))
+        ]
+    found: list[Broken] = []
+    has_reasoning = bool(reasoning.strip())
+    if basis == "inferred" and not has_reasoning:
+        found.append(
+            Broken(
+                "basis",
+                f"an inferred {noun} has no reasoning",
+                "expected reasoning = why the modeller infers it",
+            )
+        )
+    if basis == "stated" and has_reasoning:
+        found.append(
+            Broken(
+                "reasoning",
+                "reasoning is given but basis is 'stated'",
+                'expected basis = "inferred" (the reasoning is the modeller\'s) or no reasoning',
+            )
+        )
+    if basis == "hypothetical":
+        if cited:
+            found.append(
+                Broken(
+                    "quote",
+                    f"a hypothetical {noun} quotes a source",
+                    "expected reasoning instead of source and quote",
+                )
+            )
+        if not has_reasoning:
+            found.append(
+                Broken(
+                    "basis",
+                    f"a hypothetical {noun} has no reasoning",
+                    "expected reasoning = why this might have happened",
+                )
+            )
+    return found
+
+
+class InvalidRecord(CaseworkError, ValueError):
+    """A record built in code breaks a rule; keeps ``.record`` (what it is) and
+    ``.broken`` (each rule broken). Readers of files report the same rules as
+    problems at their lines instead."""
+
+    def __init__(self, record: str, broken: Sequence[Broken]) -> None:
+        self.record = record
+        self.broken = tuple(broken)
+        first = self.broken[0]
+        text = f"{record}: {first.what}" + (f"; {first.expected}" if first.expected else "")
+        super().__init__(text)
+
+
+@attrs.frozen
+class Origin:
+    """Where a record was read from: file and line, for error messages."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@attrs.frozen
+class Citation:
+    """The words an event rests on: a document id, a place in it, the exact quote."""
+
+    document: str
+    locator: str
+    quote: str
