@@ -6,22 +6,49 @@ folder named by ``--casework-scenarios`` or the ini option
 :mod:`casework.testing`, and explains failed comparisons of casework's own
 types: the expectations of :mod:`casework.testing` and two histories.
 
-The model modules are imported only when a test needs them, so the plugin
-costs nothing in a test run that does not use casework.
+pytest imports this module in every run in an environment where casework is
+installed, whether the project uses casework or not. So it imports nothing of
+casework (``casework/__init__.py`` imports no module of its own either): the
+fixture imports the package when a test uses it, the comparison hook when a
+comparison involves one of casework's types.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
-# Before casework.testing is imported anywhere, so that its asserts are rewritten.
-pytest.register_assert_rewrite("casework.testing")
-
 if TYPE_CHECKING:
     from casework.load.casebook import Casebook
+
+
+def _rewrite_the_helpers_only() -> None:
+    """Have pytest rewrite the asserts of :mod:`casework.testing` and of no other casework module.
+
+    Before it imports a plugin, pytest marks the packages of the plugin's
+    distribution for rewriting: all of ``casework``. Rewritten, casework's own
+    modules would gain nothing (their few asserts are internal checks, not
+    tests), and each import of one without cached bytecode would pay for a
+    rewrite. pytest has no public way to unmark a name, so this takes
+    ``casework`` out of its import hook's set of marked names; should pytest's
+    internals change, casework is rewritten as before, a little slower.
+    ``register_assert_rewrite`` then marks the helpers, before
+    :mod:`casework.testing` is imported anywhere, and clears the hook's memory
+    of names already decided.
+    """
+    from _pytest.assertion.rewrite import AssertionRewritingHook
+
+    for finder in sys.meta_path:
+        marked = getattr(finder, "_must_rewrite", None)
+        if isinstance(finder, AssertionRewritingHook) and isinstance(marked, set):
+            marked.discard("casework")
+    pytest.register_assert_rewrite("casework.testing")
+
+
+_rewrite_the_helpers_only()
 
 __all__ = ["casebook", "pytest_addoption", "pytest_assertrepr_compare", "scenarios_folder"]
 
@@ -67,13 +94,17 @@ def casebook(pytestconfig: pytest.Config) -> Casebook:
     pytest.fail(f"casework: cannot load {where}:\n{problems}", pytrace=False)
 
 
+def _is_casework(value: object) -> bool:
+    """Whether ``value``'s type is defined in casework: known without importing anything."""
+    return type(value).__module__.startswith("casework.")
+
+
 def pytest_assertrepr_compare(
     config: pytest.Config, op: str, left: Any, right: Any
 ) -> list[str] | None:
     """Explain a failed ``==`` of casework's own types; leave everything else to pytest."""
-    if op != "==":
+    if op != "==" or not (_is_casework(left) or _is_casework(right)):
         return None
-    # Imported here, not at start-up: pytest loads this plugin in every run.
     from casework.model.replay import History
     from casework.testing import Expectation, explain_histories
 

@@ -1,13 +1,19 @@
-"""The pytest plugin, run in pytest sessions of its own (``pytester``)."""
+"""The pytest plugin, run in pytest sessions of its own (``pytester``), and what
+``import casework`` and the plugin import before casework is used."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import casework
 from casework import bundled_scenarios
 
 from .conftest import edit
@@ -242,3 +248,121 @@ class TestScenariosOption:
             ],
             consecutive=False,
         )
+
+
+#: Prints the casework modules the interpreter has imported.
+IMPORTED = "import sys; print(sorted(m for m in sys.modules if m.partition('.')[0] == 'casework'))"
+
+
+def fresh_python(code: str) -> str:
+    """What a fresh interpreter prints running ``code``."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def type_checking_imports() -> dict[str, str]:
+    """The names casework/__init__.py imports for type checkers, and their modules."""
+    tree = ast.parse(Path(casework.__file__).read_text(encoding="utf-8"))
+    block = next(
+        node
+        for node in tree.body
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name)
+        and node.test.id == "TYPE_CHECKING"
+    )
+    return {
+        alias.name: str(node.module)
+        for node in block.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+class TestNothingImportedUntilUsed:
+    """pytest loads the plugin in every run where casework is installed: it, and
+    ``import casework``, import no casework module until one is used."""
+
+    def test_import_casework_imports_no_module_of_its_own(self) -> None:
+        assert fresh_python(f"import casework; {IMPORTED}") == "['casework']\n"
+
+    def test_version_imports_nothing(self) -> None:
+        code = (
+            f"import casework; print(casework.__version__ == {casework.__version__!r}); {IMPORTED}"
+        )
+        assert fresh_python(code) == "True\n['casework']\n"
+
+    def test_the_plugin_imports_nothing_of_casework(self) -> None:
+        assert (
+            fresh_python(f"import casework.plugin; {IMPORTED}")
+            == "['casework', 'casework.plugin']\n"
+        )
+
+    def test_a_name_imports_its_module_when_used(self) -> None:
+        module = casework._EXPORTS["replay"]
+        code = (
+            f"import sys, casework; print({module!r} in sys.modules); "
+            f"replay = casework.replay; print(replay is sys.modules[{module!r}].replay)"
+        )
+        assert fresh_python(code) == "False\nTrue\n"
+
+    def test_star_import_gives_every_public_name(self) -> None:
+        code = "from casework import *; import casework; print(sorted(set(casework.__all__) - set(globals())))"
+        assert fresh_python(code) == "[]\n"
+
+    @pytest.mark.parametrize("name", sorted(set(casework.__all__) - {"__version__"}))
+    def test_each_public_name_is_its_modules(self, name: str) -> None:
+        """Each public name is the object its module defines, and type checkers
+        import it from that same module."""
+        module = type_checking_imports()[name]
+        assert getattr(casework, name) is getattr(importlib.import_module(module), name)
+
+    def test_public_names_are_the_lazy_names(self) -> None:
+        """__all__, the run-time mapping and the type checkers' imports name the same."""
+        lazy = casework._EXPORTS
+        assert lazy == type_checking_imports()
+        assert {*lazy, "__version__"} == set(casework.__all__)
+        assert set(casework.__all__) <= set(dir(casework))
+
+    def test_unknown_name(self) -> None:
+        with pytest.raises(AttributeError, match=r"^module 'casework' has no attribute 'replays'$"):
+            casework.replays  # type: ignore[attr-defined]  # noqa: B018
+
+    def test_a_session_that_does_not_use_casework(self, session: pytest.Pytester) -> None:
+        """A failed comparison of other types is left to pytest without importing casework."""
+        session.makepyfile(
+            f"""
+            def test_lists():
+                assert [1] == [2]
+
+            def test_nothing_imported(capsys):
+                exec({IMPORTED!r})
+                assert capsys.readouterr().out == "['casework', 'casework.plugin']\\n"
+            """
+        )
+        result = session.runpytest_subprocess("-p", "no:cacheprovider")
+        result.assert_outcomes(failed=1, passed=1)
+        result.stdout.fnmatch_lines(["E         At index 0 diff: 1 != 2"])
+
+    def test_only_the_helpers_are_rewritten(self, session: pytest.Pytester) -> None:
+        """pytest rewrites the asserts of casework.testing, not those of casework's
+        other modules (it marks the whole package of a plugin's distribution)."""
+        session.makepyfile(
+            """
+            import sys
+
+            import casework.testing
+
+            def test_loaders(casebook):
+                rewritten = sorted(
+                    name
+                    for name, module in sys.modules.items()
+                    if name.partition(".")[0] == "casework"
+                    and type(module.__loader__).__name__ == "AssertionRewritingHook"
+                )
+                assert type(casebook).__module__ in sys.modules
+                assert rewritten == ["casework", "casework.plugin", "casework.testing"]
+            """
+        )
+        result = session.runpytest_subprocess("-p", "no:cacheprovider")
+        result.assert_outcomes(passed=1)
