@@ -249,3 +249,23 @@ class TestUntilOnTheCommandLine:
                 "verification-first-kasparova",
             ],
         }
+
+
+class TestExportGuardsInputs:
+    def test_a_link_to_a_case_file_is_refused(
+        self, scenarios: Path, tmp_path: Path, cli: Callable[..., Any]
+    ) -> None:
+        """--export through a link to the command's own case file writes nothing there."""
+        case = scenarios / "cases" / "alliluyeva.toml"
+        before = case.read_bytes()
+        link = tmp_path / "timeline.svg"
+        link.symlink_to(case)
+        result = cli(
+            "replay", "alliluyeva", "--scenarios", str(scenarios), "--export", str(link), width=400
+        )
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {link}: cannot export over a file this command reads ({case}); "
+            "expected a new file or a regular file other than its inputs\n",
+        )
+        assert case.read_bytes() == before

@@ -10,6 +10,7 @@ import argparse
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -73,10 +74,18 @@ def _json(io: Streams, data: Any) -> None:
     io.out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
 
 
-def _export(io: Streams, renderable: Any, path: str, title: str, what: str) -> None:
+def _inputs(book: Casebook, *named: str) -> list[Path]:
+    """The files a command read: every file of the scenarios folder (procedures,
+    people, documents, cases, what-ifs, sources) and any named on the command line."""
+    return [p for p in book.root.rglob("*") if p.is_file()] + [Path(n) for n in named]
+
+
+def _export(
+    io: Streams, renderable: Any, path: str, title: str, what: str, inputs: list[Path]
+) -> None:
     from casework.views.export import export  # only --export pays for it
 
-    written = export(renderable, path, title=title)
+    written = export(renderable, path, title=title, protect=inputs)
     io.out.print(plain(f"wrote {written} ({what})"), soft_wrap=True)
 
 
@@ -115,7 +124,7 @@ def replay(args: argparse.Namespace, io: Streams) -> int:
             parts.append(Timeline(history, book))
         title = histories[0].case.title if args.case else "casework: " + ", ".join(case_ids)
         events = sum(len(h.steps) for h in histories)
-        _export(io, Group(*parts), args.export, title, f"{events} events")
+        _export(io, Group(*parts), args.export, title, f"{events} events", _inputs(book))
     elif args.json:
         data = [h.to_mapping() for h in histories]
         _json(io, data[0] if args.case else data)
@@ -175,7 +184,10 @@ def whatif(args: argparse.Namespace, io: Streams) -> int:
     if args.json:
         _json(io, comparison.to_mapping())
     elif args.export:
-        _export(io, WhatIfView(comparison), args.export, scenario.title or scenario.id, scenario.id)
+        title = scenario.title or scenario.id
+        _export(
+            io, WhatIfView(comparison), args.export, title, scenario.id, _inputs(book, args.whatif)
+        )
     else:
         io.out.print(WhatIfView(comparison))
     return EXIT_OK
