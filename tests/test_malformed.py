@@ -64,6 +64,9 @@ EXPECTED = {
     "case-first-event-not-expulsion": [
         "scenarios/cases/probe.toml:6: event 'intercedes' (intercede) cannot follow state 'member'; allowed here: expel",
     ],
+    "case-fullwidth-digits": [
+        "scenarios/cases/probe.toml:9: event 'expelled': date '１９２１-12-20' is not a valid EDTF date; expected ASCII digits, e.g. 1921-12-20, 1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20",
+    ],
     "case-hypothetical-in-case-file": [
         "scenarios/cases/probe.toml:13: event 'expelled': basis 'hypothetical' is not known; expected one of: stated, inferred",
     ],
@@ -78,6 +81,9 @@ EXPECTED = {
     ],
     "case-impossible-date": [
         "scenarios/cases/probe.toml:9: event 'expelled': date '1921-02-30' is not a real day; expected a day that exists in the calendar",
+    ],
+    "case-impossible-time": [
+        "scenarios/cases/probe.toml:9: event 'expelled': date '1921-12-20T20:00:99' has no such time of day; expected hours 00–23, minutes and seconds 00–59, e.g. 1921-12-20T20:00:00",
     ],
     "case-inferred-without-reasoning": [
         "scenarios/cases/probe.toml:13: event 'expelled': an inferred event has no reasoning; expected reasoning = why the modeller infers it",
@@ -159,6 +165,9 @@ EXPECTED = {
     ],
     "case-whitespace-only": [
         "scenarios/cases/probe.toml: file is empty; expected a TOML document",
+    ],
+    "case-winter-season": [
+        "scenarios/cases/probe.toml:9: event 'expelled': date '1921-24' is winter, which runs from one year into the next; expected an interval of months, e.g. 1921-12/1922-02",
     ],
     "csv-duplicate-seq": [
         "csv-duplicate-seq.csv:row 3: case 'x-1' seq 1 is already in the archive (or earlier in this file) with another event_id, kind, date; expected the same row again or a new seq; rows imported are never changed",

@@ -1,23 +1,27 @@
 """Historical dates: EDTF as written in the sources, Old Style converted to New Style.
 
 Dates are kept exactly as the case file writes them (an EDTF string and the
-calendar it is in); parsing and validation are done by the ``edtf`` package and
-Julian → Gregorian conversion by ``convertdate``. Display follows the habits of
-historians: "20 Dec 1921, 20.00", "before 20 Dec 1921", "3–5 Jul 1917 O.S.
-(16–18 Jul 1917 N.S.)".
+calendar it is in). They are read by a strict grammar of the EDTF forms casework
+supports: a year, month or day, a day with a time of day, a season, any of these
+approximate or uncertain, unspecified digits at the end (``192X``, ``1921-12-XX``),
+and intervals of these, open or unknown at either end. Days are checked in the
+calendar they are written in (29 Feb 1900 exists in the Old Style). Every other
+form, valid EDTF or not, is refused when it is parsed, with a message naming it;
+nothing is refused later. The ``edtf`` package is the reference the tests hold
+these bounds to (it is not imported here: it crashes on some valid forms and
+prints to stdout); Julian → Gregorian conversion is by ``convertdate``, imported
+when an Old Style date first needs it. Display follows the habits of historians:
+"20 Dec 1921, 20.00", "before 20 Dec 1921", "3–5 Jul 1917 O.S. (16–18 Jul 1917 N.S.)".
 """
 
 from __future__ import annotations
 
 import calendar as _calendar
-import datetime as dt
 import functools
-import math
 import re
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import attrs
-from convertdate import julian
 
 __all__ = ["Calendar", "HistDate"]
 
@@ -27,25 +31,120 @@ CALENDARS: tuple[str, ...] = ("gregorian", "julian")
 #: Soviet Russia's last Old Style day: 31 Jan 1918 (O.S.) was followed by 14 Feb (N.S.).
 LAST_OLD_STYLE_DAY = (1918, 1, 31)
 
-_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-_SIMPLE = re.compile(
-    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
-    r"(?:T(?P<hh>\d{2}):(?P<mm>\d{2}):\d{2})?)?)?(?P<q>[~?%])?$"
-)
-
 Day = tuple[int, int, int]
 
+_MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+_EXAMPLES = "e.g. 1921-12-20, 1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20"
 
-def _struct_to_day(value: object) -> Day | None:
-    """edtf's bound (a struct_time, or ±inf for open ends) as (y, m, d), None when open."""
-    if isinstance(value, float) and math.isinf(value):
-        return None
-    return (value.tm_year, value.tm_mon, value.tm_mday)  # type: ignore[attr-defined]
+#: One date (an end of an interval, or the whole): ASCII digits only, matched whole.
+_PART = re.compile(
+    r"(?P<y>[0-9X]{4})"
+    r"(?:-(?P<m>[0-9X]{2})"
+    r"(?:-(?P<d>[0-9X]{2})"
+    r"(?:T(?P<hh>[0-9]{2}):(?P<mi>[0-9]{2}):(?P<ss>[0-9]{2})"
+    r"(?P<tz>Z|[+-][0-9]{2}(?::[0-9]{2})?)?)?"
+    r")?)?"
+    r"(?P<q>[~?%])?"
+)
+#: EDTF's time zones: Z, or an offset from -14:00 to +14:00 other than ±00 and ±00:00.
+_ZONE = re.compile(r"Z|[+-](?:(?:0[1-9]|1[0-3])(?::[0-5][0-9])?|14:00|00:(?:0[1-9]|[1-5][0-9]))")
+
+#: EDTF seasons (level 1: 21–24; level 2: 25–41) that lie within one year: words, months.
+_SEASONS: dict[int, tuple[str, int, int]] = {
+    21: ("spring {}", 3, 5),
+    22: ("summer {}", 6, 8),
+    23: ("autumn {}", 9, 11),
+    25: ("spring {} (northern hemisphere)", 3, 5),
+    26: ("summer {} (northern hemisphere)", 6, 8),
+    27: ("autumn {} (northern hemisphere)", 9, 11),
+    29: ("spring {} (southern hemisphere)", 9, 11),
+    31: ("autumn {} (southern hemisphere)", 3, 5),
+    32: ("winter {} (southern hemisphere)", 6, 8),
+    33: ("1st quarter of {}", 1, 3),
+    34: ("2nd quarter of {}", 4, 6),
+    35: ("3rd quarter of {}", 7, 9),
+    36: ("4th quarter of {}", 10, 12),
+    37: ("1st third of {}", 1, 4),
+    38: ("2nd third of {}", 5, 8),
+    39: ("3rd third of {}", 9, 12),
+    40: ("1st half of {}", 1, 6),
+    41: ("2nd half of {}", 7, 12),
+}
+#: Seasons that run from one year into the next: EDTF does not say which months.
+_YEAR_END_SEASONS = {
+    24: "winter",
+    28: "winter in the northern hemisphere",
+    30: "summer in the southern hemisphere",
+}
+_UNSPECIFIED_MONTHS = {"XX": (1, 12), "0X": (1, 9), "1X": (10, 12)}
+_UNSPECIFIED_DAYS = {"XX": (1, 31), "0X": (1, 9), "1X": (10, 19), "2X": (20, 29), "3X": (30, 39)}
 
 
-def _julian_to_gregorian(day: Day) -> Day:
-    y, m, d = julian.to_gregorian(*day)
-    return (y, m, d)
+class _Part(NamedTuple):
+    """One date read: its bounds in its own calendar and its words."""
+
+    lower: Day
+    upper: Day
+    words: str
+    single_day: bool  # one day, with or without a time of day
+    plain: Literal["day", "year", ""]  # a bare day or year (no qualifier, X or time)
+    timed: bool
+
+
+class _Reading(NamedTuple):
+    lower: Day | None
+    upper: Day | None
+    words: str
+
+
+def _invalid(text: str, expected: str = "") -> ValueError:
+    return ValueError(f"date {text!r} is not a valid EDTF date; expected {expected}{_EXAMPLES}")
+
+
+def _not_real(text: str) -> ValueError:
+    return ValueError(
+        f"date {text!r} is not a real day; expected a day that exists in the calendar"
+    )
+
+
+def _before_ce(text: str) -> ValueError:
+    return ValueError(
+        f"date {text!r} has a year before 1 CE, which casework does not support; "
+        "expected a year from 0001 to 9999"
+    )
+
+
+def _unsupported(text: str) -> ValueError:
+    """Why ``text``, which the grammar does not read, is refused: the EDTF form it
+    is, when it is one casework does not support, else not EDTF at all."""
+    if text[:1] in ("[", "{"):
+        form, expected = (
+            "is a set of dates (EDTF level 2)",
+            "one date or an interval, e.g. 1667/1672",
+        )
+    elif re.match(r"Y-?[0-9]", text) or "/Y" in text:
+        form, expected = "is a long year (EDTF 'Y' form)", "a year from 0001 to 9999"
+    elif re.search(r"[0-9X]S[0-9]", text):
+        form, expected = "gives significant digits (EDTF level 2)", "unspecified digits, e.g. 19XX"
+    elif "^" in text:
+        form, expected = "qualifies a season (EDTF level 2)", "a season alone, e.g. 1921-21"
+    elif re.search(r"(?:^|/)-[0-9X]", text):
+        return _before_ce(text)
+    elif re.search(r"[~?%](?!/|\Z)", text):
+        form = "qualifies part of the date (EDTF level 2)"
+        expected = "one qualifier at the end, e.g. 1921-12-20? or 1917-07~"
+    else:
+        return _invalid(text)
+    return ValueError(f"date {text!r} {form}, which casework does not support; expected {expected}")
+
+
+def _month_days(year: int, month: int, calendar: str) -> int:
+    """Days in a month of the calendar it is written in (Feb 1900 O.S. has 29)."""
+    if calendar == "julian":
+        from convertdate import julian  # imported when an Old Style date needs it
+
+        return int(julian.month_length(year, month))
+    return _calendar.monthrange(year, month)[1]
 
 
 def _fmt_day(day: Day, precision: int) -> str:
@@ -68,126 +167,194 @@ def _fmt_span(a: Day, b: Day) -> str:
     return f"{_fmt_day(a, 3)} – {_fmt_day(b, 3)}"
 
 
-def _fmt_single(text: str) -> str | None:
-    """'1921-12-20T20:00:00' → '20 Dec 1921, 20.00'; None for forms we do not prettify."""
-    m = _SIMPLE.match(text)
-    if not m:
-        return None
-    precision = 1 + (m["m"] is not None) + (m["d"] is not None)
-    out = _fmt_day((int(m["y"]), int(m["m"] or 1), int(m["d"] or 1)), precision)
-    if m["hh"]:
-        out += f", {m['hh']}.{m['mm']}"
-    q = m["q"]
+def _qualified(words: str, q: str | None) -> str:
+    """'~' approximate: c. 1917; '?' uncertain: 1917?; '%' both: c. 1917?."""
     if q in ("~", "%"):
-        out = "c. " + out
+        words = "c. " + words
     if q in ("?", "%"):
-        out += "?"
-    return out
+        words += "?"
+    return words
 
 
-def _fmt_edtf(text: str) -> str:
-    if "/" in text:
-        start, _, end = text.partition("/")
-        open_start = start in ("", "..")
-        open_end = end in ("", "..")
-        if open_start and open_end:
-            return "date unknown"
-        # EDTF bounds are inclusive: "../1921-12-20" allows 20 Dec itself, and
-        # "../1917" all of 1917, so the words say so.
-        if open_start:
-            m = _SIMPLE.match(end)
-            word = "on or before" if m is None or m["d"] else "by the end of"
-            return f"{word} {_fmt_single(end) or end}"
-        if open_end:
-            m = _SIMPLE.match(start)
-            word = "on or after" if m is None or m["d"] else "from the start of"
-            return f"{word} {_fmt_single(start) or start}"
-        a, b = _SIMPLE.match(start), _SIMPLE.match(end)
-        if a and b and a["d"] and b["d"] and not (a["q"] or b["q"] or a["hh"] or b["hh"]):
-            return _fmt_span(
-                (int(a["y"]), int(a["m"]), int(a["d"])),
-                (int(b["y"]), int(b["m"]), int(b["d"])),
+def _season(text: str, year: str, number: int, q: str | None, calendar: str) -> _Part:
+    if "X" in year or number > 41:
+        raise _invalid(text)
+    if q:
+        raise ValueError(
+            f"date {text!r} qualifies a season, which casework does not support; "
+            "expected a season alone, e.g. 1921-21"
+        )
+    if number in _YEAR_END_SEASONS:
+        raise ValueError(
+            f"date {text!r} is {_YEAR_END_SEASONS[number]}, which runs from one year into "
+            "the next; expected an interval of months, e.g. 1921-12/1922-02"
+        )
+    y = int(year)
+    if y < 1:
+        raise _before_ce(text)
+    words, first, last = _SEASONS[number]
+    upper = (y, last, _month_days(y, last, calendar))
+    return _Part((y, first, 1), upper, words.format(y), False, "", False)
+
+
+def _part(part: str, text: str, calendar: str) -> _Part:
+    """One date of ``text`` (the whole date, for messages), in ``calendar``."""
+    m = _PART.fullmatch(part)
+    if m is None:
+        raise _unsupported(text)
+    year, month, day, q = m["y"], m["m"], m["d"], m["q"]
+    if month is not None and "X" not in month and int(month) > 20:
+        if day is not None:
+            raise _invalid(text)
+        return _season(text, year, int(month), q, calendar)
+    digits = year + (month or "") + (day or "")
+    x = digits.find("X")  # unspecified digits: only at the end, after the year's first
+    if x == 0:
+        raise ValueError(
+            f"date {text!r} gives no digit of the year; expected at least its first, e.g. 19XX"
+        )
+    if x > 0 and digits[x:].strip("X"):
+        raise ValueError(
+            f"date {text!r} has unspecified digits (X) before given ones, which casework "
+            "does not support; expected X only at the end, e.g. 192X or 1921-12-XX"
+        )
+    if x > 0 and q:  # EDTF qualifies only whole unspecified units: 192X~, 1921-XX?, 1921-12-XX%
+        whole_units = (
+            (x < 4 and month is None) or (x == 4 and month == "XX") or (x == 6 and day == "XX")
+        )
+        if not whole_units:
+            raise _invalid(text)
+    y_lo, y_hi = int(year.replace("X", "0")), int(year.replace("X", "9"))
+    if y_lo < 1:
+        raise _before_ce(text)
+    if month is None:
+        m_lo, m_hi = 1, 12
+    elif month in _UNSPECIFIED_MONTHS:
+        m_lo, m_hi = _UNSPECIFIED_MONTHS[month]
+    elif "X" not in month and 1 <= int(month) <= 12:
+        m_lo = m_hi = int(month)
+    else:
+        raise _invalid(text)
+    last = _month_days(y_hi, m_hi, calendar)
+    if day is None:
+        d_lo, d_hi = 1, last
+    elif day in _UNSPECIFIED_DAYS:
+        d_lo, d_hi = _UNSPECIFIED_DAYS[day]
+        d_hi = min(d_hi, last)
+    elif "X" in day:
+        raise _invalid(text)
+    else:
+        d_lo = d_hi = int(day)
+    if not 1 <= d_lo <= d_hi <= last:
+        raise _not_real(text)
+    lower, upper = (y_lo, m_lo, d_lo), (y_hi, m_hi, d_hi)
+
+    if x > 0:  # a span: of years, months or days, by where the X begins
+        if x < 4:
+            words = f"{y_lo}–{y_hi}"
+        elif x < 6:
+            words = year if (m_lo, m_hi) == (1, 12) else f"{_MONTHS[m_lo - 1]}–{_fmt_day(upper, 2)}"
+        else:
+            words = _fmt_day(upper, 2) if (d_lo, d_hi) == (1, last) else _fmt_span(lower, upper)
+    else:
+        words = _fmt_day(lower, 1 + (month is not None) + (day is not None))
+    timed = m["hh"] is not None
+    if timed:
+        if x > 0 or q:
+            raise _invalid(text)
+        if int(m["hh"]) > 23 or int(m["mi"]) > 59 or int(m["ss"]) > 59:
+            raise ValueError(
+                f"date {text!r} has no such time of day; expected hours 00–23, minutes and "
+                "seconds 00–59, e.g. 1921-12-20T20:00:00"
             )
-        if a and b and not (a["m"] or b["m"] or a["q"] or b["q"]):
-            return f"{a['y']}–{b['y']}"  # 1905–1917
-        return f"{_fmt_single(start) or start} – {_fmt_single(end) or end}"
-    return _fmt_single(text) or text
+        zone = m["tz"]
+        if zone is not None and not _ZONE.fullmatch(zone):
+            raise ValueError(
+                f"date {text!r} has no such time zone; expected Z or an offset from -14:00 "
+                "to +14:00, e.g. 1921-12-20T20:00:00+03:00"
+            )
+        words += f", {m['hh']}.{m['mi']}"
+        if zone is not None:
+            words += " UTC" if zone == "Z" else f" UTC{zone}"
+    plain: Literal["day", "year", ""] = ""
+    if x < 0 and not q and not timed and month is None:
+        plain = "year"
+    elif x < 0 and not q and not timed and day is not None:
+        plain = "day"
+    single_day = day is not None and x < 0
+    return _Part(lower, upper, _qualified(words, q), single_day, plain, timed)
 
 
-def _simple_bounds(part: str) -> tuple[Day, Day] | None:
-    """Bounds of a plain date (YYYY, YYYY-MM, YYYY-MM-DD, with time or qualifier),
-    or None when the form is not plain and needs the full EDTF grammar."""
-    m = _SIMPLE.match(part)
-    if not m:
-        return None
-    y = int(m["y"])
-    if m["hh"] and (m["q"] or not (int(m["hh"]) < 24 and int(m["mm"]) < 60)):
-        return None
-    try:
-        if m["m"] is None:
-            return (y, 1, 1), (y, 12, 31)
-        mo = int(m["m"])
-        if m["d"] is None:
-            return (y, mo, 1), (y, mo, _calendar.monthrange(y, mo)[1])
-        day = dt.date(y, mo, int(m["d"]))
-    except (ValueError, _calendar.IllegalMonthError):
-        return None
-    return (day.year, day.month, day.day), (day.year, day.month, day.day)
+def _check_characters(text: str) -> None:
+    """ASCII only, and nothing around the date."""
+    if not text.isascii():
+        if any(c.isdigit() for c in text if not c.isascii()):
+            raise _invalid(text, "ASCII digits, ")
+        raise _invalid(text, "ASCII characters, ")
+    if text.strip() != text:
+        raise _invalid(text, "no space or line break around the date, ")
 
 
 @functools.lru_cache(maxsize=4096)
-def _bounds(text: str) -> tuple[Day | None, Day | None]:
-    """(lower, upper) of an EDTF string in its own calendar; ValueError if invalid.
+def _read(text: str, calendar: str) -> _Reading:
+    """Bounds (in the date's own calendar; None for an open or unknown end) and words.
 
-    Plain dates and intervals of plain dates (most of any archive) are bounded
-    here directly; everything else goes to the ``edtf`` parser, which is exact
-    but slow (a test checks that both agree on the plain forms).
+    Raises ValueError saying what is wrong. Cached: an archive repeats its dates.
     """
-    parts = text.split("/")
-    plain = len(parts) == 1 or (len(parts) == 2 and "T" not in text)  # EDTF: no times in intervals
-    if plain and all(p == ".." or _simple_bounds(p) for p in parts):
-        if len(parts) == 1:
-            return _simple_bounds(text)  # type: ignore[return-value]
-        start, end = (None if p == ".." else _simple_bounds(p) for p in parts)
-        if start is not None or end is not None:
-            return (start[0] if start else None), (end[1] if end else None)
-    for part in parts:
-        m = _SIMPLE.match(part)
-        if m and m["d"]:
-            try:
-                dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
-            except ValueError:
-                raise ValueError(
-                    f"date {text!r} is not a real day; expected a day that exists in the calendar"
-                ) from None
-    return _edtf_bounds(text)
-
-
-def _edtf_bounds(text: str) -> tuple[Day | None, Day | None]:
-    """Bounds by the ``edtf`` package (the reference for every form)."""
-    # Imported here: building its grammar costs ~90 ms, and plain dates never need it.
-    from edtf import parse_edtf
-    from edtf.parser.edtf_exceptions import EDTFParseException
-
-    try:
-        parsed = parse_edtf(text)
-    except (EDTFParseException, ValueError, TypeError, OverflowError):
+    _check_characters(text)
+    ends = text.split("/")
+    if len(ends) == 1:
+        if text == "..":
+            return _Reading(None, None, "date unknown")
+        p = _part(text, text, calendar)
+        return _Reading(p.lower, p.upper, p.words)
+    if len(ends) > 2:
+        raise _unsupported(text)
+    # An unknown end ("") is bounded like an open one (".."): the sources give no bound.
+    start, end = (None if e in ("", "..") else _part(e, text, calendar) for e in ends)
+    if (start and start.timed) or (end and end.timed):
         raise ValueError(
-            f"date {text!r} is not a valid EDTF date; expected e.g. 1921-12-20, "
-            "1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20"
-        ) from None
+            f"date {text!r} gives a time of day in an interval; expected dates only, "
+            "e.g. 1921-08-15/1921-12-20"
+        )
+    # EDTF bounds are inclusive: "../1921-12-20" allows 20 Dec itself, and "../1917"
+    # all of 1917, so the words say so.
+    if end is None:
+        if start is None:
+            return _Reading(None, None, "date unknown")
+        word = "on or after" if start.single_day else "from the start of"
+        return _Reading(start.lower, None, f"{word} {start.words}")
+    if start is None:
+        word = "on or before" if end.single_day else "by the end of"
+        return _Reading(None, end.upper, f"{word} {end.words}")
+    if start.plain == end.plain == "day":
+        words = _fmt_span(start.lower, end.lower)
+    elif start.plain == end.plain == "year":
+        words = f"{start.lower[0]}–{end.lower[0]}"  # 1905–1917
+    else:
+        words = f"{start.words} – {end.words}"
+    return _Reading(start.lower, end.upper, words)
+
+
+def _julian_to_gregorian(day: Day, text: str) -> Day:
+    from convertdate import julian  # imported when an Old Style date needs it
+
+    y, m, d = julian.to_gregorian(*day)
+    if y < 1:
+        raise ValueError(
+            f"date {text!r} falls before 1 CE in the New Style, which casework does not "
+            "support; expected a year from 0001 to 9999 in the New Style"
+        )
+    return (y, m, d)
+
+
+def _words(text: str, calendar: str) -> str:
+    """The historian's words for a date as written; the text itself if it does not
+    parse (a HistDate built directly rather than by :meth:`HistDate.parse`)."""
     try:
-        lower = _struct_to_day(parsed.lower_strict())
-        upper = _struct_to_day(parsed.upper_strict())
-    except (ValueError, TypeError, OverflowError, AttributeError):
-        raise ValueError(f"date {text!r} has no usable bounds") from None
-    for bound in (lower, upper):
-        if bound is not None:
-            try:
-                dt.date(*bound)
-            except ValueError:
-                raise ValueError(f"date {text!r} is not a real day") from None
-    return lower, upper
+        return _read(text, calendar).words
+    except ValueError:
+        return text
 
 
 @attrs.frozen
@@ -223,9 +390,9 @@ class HistDate:
             )
         if not isinstance(text, str):
             raise ValueError(f"date must be an EDTF string (got {text!r})")
-        if text in ("..", "../..", "/"):
+        lower, upper, _ = _read(text, calendar)
+        if lower is None and upper is None:
             return cls("../..", calendar)  # type: ignore[arg-type]
-        lower, upper = _bounds(text)
         if calendar == "julian":
             for bound in (lower, upper):
                 if bound is not None and bound > LAST_OLD_STYLE_DAY:
@@ -234,8 +401,8 @@ class HistDate:
                         "the Old Style only until 31 Jan 1918; expected calendar = "
                         "'gregorian' for later dates"
                     )
-            lower = _julian_to_gregorian(lower) if lower else None
-            upper = _julian_to_gregorian(upper) if upper else None
+            lower = _julian_to_gregorian(lower, text) if lower else None
+            upper = _julian_to_gregorian(upper, text) if upper else None
         if lower and upper and lower > upper:
             raise ValueError(f"date {text!r} ends before it starts")
         return cls(text, calendar, lower, upper)  # type: ignore[arg-type]
@@ -248,7 +415,7 @@ class HistDate:
     def new_style(self) -> str:
         """The New Style reading, in historian's form (the same text for Gregorian dates)."""
         if self.calendar == "gregorian":
-            return _fmt_edtf(self.edtf)
+            return _words(self.edtf, self.calendar)
         lo, hi = self.lower, self.upper
         if lo and hi:
             return _fmt_span(lo, hi)
@@ -260,7 +427,7 @@ class HistDate:
 
     def display(self) -> str:
         """The date as a historian writes it, both styles for Old Style dates."""
-        written = _fmt_edtf(self.edtf)
+        written = _words(self.edtf, self.calendar)
         if self.calendar == "julian" and self.is_known:
             ns = self.new_style().removeprefix("on or before ").removeprefix("on or after ")
             return f"{written} O.S. ({ns} N.S.)"
