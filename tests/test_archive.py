@@ -16,6 +16,7 @@ import pytest
 
 from casework import Casebook
 from casework.analysis.archive import import_file
+from casework.analysis.rows import COLUMNS
 from casework.analysis.archive_stats import archive_stats
 
 from .conftest import CLIResult
@@ -378,7 +379,7 @@ class TestStats:
             for case in book.cases.values():
                 for ev in case.events:
                     row = ev.to_mapping()
-                    row = {k: v for k, v in row.items() if k not in ("id", "date_display")}
+                    row = {k: v for k, v in row.items() if k in COLUMNS}
                     row.update(case_id=case.id, event_id=ev.id, title=case.title)
                     if row["date"] == "../..":
                         row["date"] = ""

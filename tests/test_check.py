@@ -100,7 +100,7 @@ class TestProblems:
         result = cli("check", str(scenarios))
         assert result.err.splitlines() == [
             f"{alliluyeva(scenarios)}:70: event 'lenin-intercedes': actor 'trotsky' is not in people.toml; expected the id of a person or body defined there",
-            f"{alliluyeva(scenarios)}:101: event 'reinstated': unknown key 'notes'; expected one of: id, kind, date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note",
+            f"{alliluyeva(scenarios)}:101: event 'reinstated': unknown key 'notes'; expected one of: id, kind, date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, account_of, reasoning, inferred, citations, refers_to, note",
             "2 problems",
         ]
 

@@ -32,7 +32,7 @@ EXPECTED = {
         "scenarios/cases/probe.toml:32: event 'again' (intercede) cannot follow state 'reinstated'; allowed here: nothing (final state)",
     ],
     "case-basis-unknown": [
-        "scenarios/cases/probe.toml:13: event 'expelled': basis 'rumoured' is not known; expected one of: stated, inferred",
+        "scenarios/cases/probe.toml:13: event 'expelled': basis 'rumoured' is not known; expected one of: stated, reported, secondary, inferred",
     ],
     "case-broken-string": [
         "scenarios/cases/probe.toml:8: not valid TOML: Illegal character '\\n'; expected TOML syntax",
@@ -68,7 +68,7 @@ EXPECTED = {
         "scenarios/cases/probe.toml:9: event 'expelled': date '１９２１-12-20' is not a valid EDTF date; expected ASCII digits, e.g. 1921-12-20, 1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20",
     ],
     "case-hypothetical-in-case-file": [
-        "scenarios/cases/probe.toml:13: event 'expelled': basis 'hypothetical' is not known; expected one of: stated, inferred",
+        "scenarios/cases/probe.toml:13: event 'expelled': basis 'hypothetical' is not known; expected one of: stated, reported, secondary, inferred",
     ],
     "case-id-not-string": [
         "scenarios/cases/probe.toml:2: [case]: id is 7 (a number); expected a string (not empty)",
@@ -149,7 +149,7 @@ EXPECTED = {
         "scenarios/cases/probe.toml:9: event 'expelled': calendar 'revolutionary' is not known; expected one of: gregorian, julian",
     ],
     "case-unknown-key": [
-        "scenarios/cases/probe.toml:13: event 'expelled': unknown key 'qoute'; expected one of: id, kind, date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note",
+        "scenarios/cases/probe.toml:13: event 'expelled': unknown key 'qoute'; expected one of: id, kind, date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, account_of, reasoning, inferred, citations, refers_to, note",
     ],
     "case-unknown-person": [
         "scenarios/cases/probe.toml:4: person 'trotsky' is not in people.toml; expected the id of a person defined there",
@@ -210,7 +210,7 @@ EXPECTED = {
         "1 bad row; nothing was imported",
     ],
     "csv-hypothetical": [
-        "csv-hypothetical.csv:row 2: basis 'hypothetical' is not known; expected one of: stated, inferred",
+        "csv-hypothetical.csv:row 2: basis 'hypothetical' is not known; expected one of: stated, reported, secondary, inferred",
         "1 bad row; nothing was imported",
     ],
     "csv-unknown-kind": [

@@ -256,7 +256,7 @@ class TestRelationProblemsAtOnce:
             f"{people}:{line + 2}: relation 3: of 'kasparova' is not in people.toml; "
             "expected the id of a person or body defined there",
             f"{people}:{line + 3}: relation 3: basis 'guessed' is not known; "
-            "expected one of: stated, inferred",
+            "expected one of: stated, reported, secondary, inferred",
         ]
         assert lines[2].startswith(f"{people}:{line + 6}: quote not found in")
         assert lines[2].endswith("; expected the exact words of the source")

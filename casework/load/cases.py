@@ -42,8 +42,22 @@ EVENT_SCHEMA = {
     "locator": Field(str),
     "quote": Field(str),
     "basis": Field(str),
+    "account_of": Field(str),
     "reasoning": Field(str),
+    "inferred": Field(dict),
+    "citations": Field(list, items=dict),
+    "refers_to": Field(str),
     "note": Field(str),
+}
+
+#: An ``[[events.citations]]`` table: a further citation of the event.
+CITATION_SCHEMA = {
+    "source": Field(str, required=True),
+    "locator": Field(str),
+    "quote": Field(str, required=True),
+    "basis": Field(str),
+    "account_of": Field(str),
+    "reasoning": Field(str),
 }
 
 
@@ -74,6 +88,17 @@ def check_event_row(
 ) -> list[Problem]:
     """Every problem with one event table: keys, references, date, quote."""
     problems = check_table(toml, row, EVENT_SCHEMA, table=table, index=index, label=label)
+    first = _first_citation(toml, table, index)
+    for n, more in enumerate(row.get("citations", []) if isinstance(row, Mapping) else []):
+        sub_table, sub_index = (f"{table}.citations", first + n) if first >= 0 else (table, index)
+        problems += check_table(
+            toml,
+            more,
+            CITATION_SCHEMA,
+            label=f"{label}: citation {n + 1}",
+            table=sub_table,
+            index=sub_index,
+        )
     if problems:
         return problems
     bases = WHATIF_BASES if allow_hypothetical else CASE_BASES
@@ -84,16 +109,35 @@ def check_event_row(
         people=ctx.people,
         documents=ctx.documents,
     ):
+        key, at_table, at_index = broken.key, table, index
+        if key is not None and key.startswith("citations."):
+            _, number, key = key.split(".", 2)
+            if first >= 0:
+                at_table, at_index = f"{table}.citations", first + int(number) - 1
         problems.append(
             toml.problem(
                 f"{label}: {broken.what}",
                 broken.expected,
-                key=broken.key,
-                table=table,
-                index=index,
+                key=key or None,
+                table=at_table,
+                index=at_index,
             )
         )
     return problems
+
+
+def _first_citation(toml: TomlFile, table: str, index: int) -> int:
+    """How many ``[[TABLE.citations]]`` tables stand before those of row ``index``
+    (-1 when the rows are not a file's top-level array)."""
+    rows = toml.data.get(table)
+    if not isinstance(rows, list):
+        return -1
+    return sum(
+        len(r.get("citations", []))
+        if isinstance(r, Mapping) and isinstance(r.get("citations"), list)
+        else 0
+        for r in rows[:index]
+    )
 
 
 def read_case(path: Path, ctx: Context) -> Case:

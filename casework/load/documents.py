@@ -8,7 +8,7 @@ from pathlib import Path
 from casework.errors import CaseFileError, Problem
 from casework.load.schema import Field, table_rows
 from casework.load.tomlfile import TomlFile, read_text
-from casework.model.documents import Document
+from casework.model.documents import KINDS, Document
 from casework.model.rules import is_id
 
 __all__ = ["read_documents", "safe_child"]
@@ -21,6 +21,8 @@ _SCHEMA = {
     "author": Field(str),
     "date": Field(str),
     "provenance": Field(str),
+    "kind": Field(str),
+    "lines": Field(list, items=int),
 }
 
 
@@ -79,7 +81,44 @@ def read_documents(path: Path) -> dict[str, Document]:
                 )
             )
             continue
-        docs[did] = Document(text=text, **row)
+        kind = row.get("kind", "primary")
+        if kind not in KINDS:
+            problems.append(
+                toml.problem(
+                    f"document {did!r}: kind {kind!r} is not known",
+                    "expected one of: " + ", ".join(KINDS),
+                    key="kind",
+                    **where,
+                )
+            )
+            continue
+        part = _part(row.get("lines"), text)
+        if isinstance(part, str):
+            problems.append(
+                toml.problem(f"document {did!r}: {part}", _PART_EXPECTED, key="lines", **where)
+            )
+            continue
+        if part is not None:
+            text = "\n".join(text.split("\n")[part[0] - 1 : part[1]])
+        fields = {k: v for k, v in row.items() if k != "lines"}
+        docs[did] = Document(text=text, part=part, **fields)
     if problems:
         raise CaseFileError(problems)
     return docs
+
+
+_PART_EXPECTED = "expected lines = [FIRST, LAST], line numbers of the file counted from 1"
+
+
+def _part(lines: list[int] | None, text: str) -> tuple[int, int] | str | None:
+    """The document's part of its file as (first, last) line, None for the
+    whole file, or what is wrong with ``lines``."""
+    if lines is None:
+        return None
+    count = text.count("\n") + (not text.endswith("\n"))
+    if len(lines) != 2:
+        return f"lines has {len(lines)} numbers"
+    first, last = lines
+    if not 1 <= first <= last <= count:
+        return f"lines {first}–{last} are not lines of the file, which has {count}"
+    return first, last

@@ -19,7 +19,13 @@ from casework.load.tomlfile import TomlFile
 
 __all__ = ["Field", "Where", "check_table", "table_rows"]
 
-_TYPE_NAMES = {str: "a string", bool: "true or false", int: "a whole number", list: "a list"}
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "true or false",
+    int: "a whole number",
+    list: "a list",
+    dict: "a table",
+}
 
 
 @attrs.frozen
@@ -33,6 +39,8 @@ class Field:
     def describe(self) -> str:
         if self.type is list and self.items is str:
             return "a list of strings"
+        if self.type is list and self.items is dict:
+            return "a list of tables"
         return _TYPE_NAMES.get(self.type, self.type.__name__)
 
 

@@ -14,6 +14,7 @@ from casework.errors import CaseworkError
 __all__ = [
     "BASES",
     "CASE_BASES",
+    "PARTS",
     "WHATIF_BASES",
     "Basis",
     "Broken",
@@ -23,12 +24,18 @@ __all__ = [
     "evidence_rules",
 ]
 
-Basis = Literal["stated", "inferred", "hypothetical"]
-#: Every basis a statement may have.
-BASES: tuple[str, ...] = ("stated", "inferred", "hypothetical")
+Basis = Literal["stated", "reported", "secondary", "inferred", "hypothetical"]
+#: Every basis a statement may have: its source's author states it; the author
+#: reports someone else's account (``account_of``); a secondary work (a later
+#: historian's) says it; the modeller infers it (``reasoning``); or it is a
+#: what-if's hypothesis.
+BASES: tuple[str, ...] = ("stated", "reported", "secondary", "inferred", "hypothetical")
 
-#: The bases a historical record may have: the source states it, or the modeller infers it.
-CASE_BASES: tuple[str, ...] = ("stated", "inferred")
+#: The bases a historical record may have.
+CASE_BASES: tuple[str, ...] = ("stated", "reported", "secondary", "inferred")
+
+#: The parts of an event that may be inferred on their own (``[events.inferred]``).
+PARTS: tuple[str, ...] = ("kind", "date", "actors", "recipients")
 #: A what-if's own events may also be hypothetical.
 WHATIF_BASES: tuple[str, ...] = (*CASE_BASES, "hypothetical")
 
@@ -44,15 +51,21 @@ class Broken:
 
 
 def evidence_rules(
-    basis: str, reasoning: str, *, bases: Collection[str], cited: bool, noun: str = "event"
+    basis: str,
+    reasoning: str,
+    *,
+    bases: Collection[str],
+    cited: bool,
+    noun: str = "event",
+    account_of: str = "",
 ) -> list[Broken]:
-    """Basis and reasoning go together: an inference says why, a stated record
-    does not (its reasoning would be the modeller's, unlabelled), and a
-    hypothesis gives reasoning instead of a quote."""
+    """Basis and reasoning go together: an inference says why, a stated or
+    reported record does not (its reasoning would be the modeller's,
+    unlabelled), a report says whose account it reports, and a hypothesis gives
+    reasoning instead of a quote."""
     if basis not in bases:
-        return [
-            Broken("basis", f"basis {basis!r} is not known", "expected one of: " + ", ".join(bases))
-        ]
+        expected = "expected one of: " + ", ".join(bases)
+        return [Broken("basis", f"basis {basis!r} is not known", expected)]
     found: list[Broken] = []
     has_reasoning = bool(reasoning.strip())
     if basis == "inferred" and not has_reasoning:
@@ -63,12 +76,28 @@ def evidence_rules(
                 "expected reasoning = why the modeller infers it",
             )
         )
-    if basis == "stated" and has_reasoning:
+    if basis in ("stated", "reported", "secondary") and has_reasoning:
         found.append(
             Broken(
                 "reasoning",
-                "reasoning is given but basis is 'stated'",
+                f"reasoning is given but basis is {basis!r}",
                 'expected basis = "inferred" (the reasoning is the modeller\'s) or no reasoning',
+            )
+        )
+    if basis == "reported" and not account_of:
+        found.append(
+            Broken(
+                "basis",
+                f"a reported {noun} does not say whose account it is",
+                "expected account_of = the id of the person whose account the source reports",
+            )
+        )
+    if account_of and basis != "reported":
+        found.append(
+            Broken(
+                "account_of",
+                f"account_of is given but basis is {basis!r}",
+                'expected basis = "reported" with account_of, or neither',
             )
         )
     if basis == "hypothetical":
@@ -117,8 +146,28 @@ class Origin:
 
 @attrs.frozen
 class Citation:
-    """The words an event rests on: a document id, a place in it, the exact quote."""
+    """Words a statement rests on: a document id, a place in it, the exact quote;
+    and on what basis those words support it (``stated`` by the document's
+    author, ``reported`` from ``account_of``'s account, ``secondary``, or
+    ``inferred`` with ``reasoning``)."""
 
     document: str
     locator: str
     quote: str
+    basis: str = "stated"
+    account_of: str = ""
+    reasoning: str = ""
+
+    def to_mapping(self) -> dict[str, str]:
+        """The JSON form: source, locator, quote, basis (and account_of, reasoning)."""
+        out = {
+            "source": self.document,
+            "locator": self.locator,
+            "quote": self.quote,
+            "basis": self.basis,
+        }
+        if self.account_of:
+            out["account_of"] = self.account_of
+        if self.reasoning:
+            out["reasoning"] = self.reasoning
+        return out

@@ -14,7 +14,7 @@ from typing import Any
 from casework.model.dates import HistDate
 from casework.model.documents import Document, quote_problem
 from casework.model.events import BACKGROUND
-from casework.model.evidence import CASE_BASES, Broken, evidence_rules
+from casework.model.evidence import CASE_BASES, PARTS, Broken, evidence_rules
 
 __all__ = ["event_rules", "is_id"]
 
@@ -59,7 +59,13 @@ def event_rules(
         )
     basis = row.get("basis", "stated")
     cited = "quote" in row or "source" in row
-    found += evidence_rules(basis, row.get("reasoning", ""), bases=bases, cited=cited)
+    found += evidence_rules(
+        basis,
+        row.get("reasoning", ""),
+        bases=bases,
+        cited=cited,
+        account_of=row.get("account_of", ""),
+    )
     if citation_required and not (basis == "hypothetical" and basis in bases):
         for key in ("source", "quote"):
             if key not in row:
@@ -70,16 +76,35 @@ def event_rules(
                         f"expected {key} = a string (every event cites its source)",
                     )
                 )
-    if "date" in row:
-        try:
-            HistDate.parse(row["date"], row.get("calendar", "gregorian"))
-        except ValueError as err:
-            what, _, expected = str(err).partition("; ")
-            found.append(Broken("date", what, expected))
-    elif "calendar" in row:
+    calendar = row.get("calendar", "gregorian")
+    for key in ("date", "refers_to"):
+        if key in row:
+            try:
+                HistDate.parse(row[key], calendar)
+            except ValueError as err:
+                what, _, expected = str(err).partition("; ")
+                found.append(Broken(key, what if key == "date" else f"refers_to: {what}", expected))
+    if "calendar" in row and "date" not in row:
         found.append(
             Broken("calendar", "calendar without a date", "expected date = an EDTF string")
         )
+    for part, reasoning in row.get("inferred", {}).items():
+        if part not in PARTS:
+            found.append(
+                Broken(
+                    "inferred",
+                    f"inferred part {part!r} is not known",
+                    "expected some of: " + ", ".join(PARTS),
+                )
+            )
+        elif not isinstance(reasoning, str) or not reasoning.strip():
+            found.append(
+                Broken(
+                    "inferred",
+                    f"the inferred {part} has no reasoning",
+                    f"expected {part} = why the modeller infers it",
+                )
+            )
     if people is not None:
         for key in ("actors", "recipients"):
             for pid in row.get(key, []):
@@ -91,25 +116,96 @@ def event_rules(
                             "expected the id of a person or body defined there",
                         )
                     )
+    found += _citation_rules(row, basis, "", people, documents)
+    for n, more in enumerate(row.get("citations", ()), start=1):
+        where = f"citations.{n}."
+        more_basis = more.get("basis", "stated")
+        for b in evidence_rules(
+            more_basis,
+            more.get("reasoning", ""),
+            bases=CASE_BASES,
+            cited=True,
+            noun="citation",
+            account_of=more.get("account_of", ""),
+        ):
+            found.append(Broken(where + (b.key or ""), f"citation {n}: {b.what}", b.expected))
+        for b in _citation_rules(more, more_basis, f"citation {n}: ", people, documents):
+            found.append(Broken(where + (b.key or ""), b.what, b.expected))
+    return found
+
+
+def _citation_rules(
+    row: Mapping[str, Any],
+    basis: str,
+    label: str,
+    people: Collection[str] | None,
+    documents: Mapping[str, Document] | None,
+) -> list[Broken]:
+    """A citation's source is a known document of the right kind, its quote is
+    not empty and stands in that document, and whose account it reports is
+    known."""
+    found: list[Broken] = []
+    account = row.get("account_of", "")
+    if people is not None and account and account not in people:
+        found.append(
+            Broken(
+                "account_of",
+                f"{label}account_of {account!r} is not in people.toml",
+                "expected the id of the person whose account the source reports",
+            )
+        )
     if row.get("quote") == "":
-        found.append(Broken("quote", "quote is empty", "expected the exact words of the source"))
+        found.append(
+            Broken("quote", f"{label}quote is empty", "expected the exact words of the source")
+        )
     source = row.get("source")
-    if documents is not None and isinstance(source, str) and row.get("quote") != "":
-        doc = documents.get(source)
-        if doc is None:
-            found.append(
-                Broken(
-                    "source",
-                    f"source {source!r} is not in documents.toml",
-                    "expected one of: " + ", ".join(documents),
-                )
+    if documents is None or not isinstance(source, str) or row.get("quote") == "":
+        return found
+    doc = documents.get(source)
+    if doc is None:
+        found.append(
+            Broken(
+                "source",
+                f"{label}source {source!r} is not in documents.toml",
+                "expected one of: " + ", ".join(documents),
             )
-        elif "quote" in row and not doc.contains(row["quote"]):
-            found.append(
-                Broken(
-                    "quote",
-                    quote_problem(doc, row["quote"]),
-                    "expected the exact words of the source",
-                )
+        )
+        return found
+    if doc.is_secondary and basis not in ("secondary", "inferred"):
+        found.append(
+            Broken(
+                "basis",
+                f"{label}document {source!r} is a secondary work, but basis is {basis!r}",
+                'expected basis = "secondary" (or "inferred", with reasoning)',
             )
+        )
+    if basis == "secondary" and not doc.is_secondary:
+        found.append(
+            Broken(
+                "basis",
+                f"{label}basis is 'secondary', but document {source!r} is a primary source",
+                'expected a document with kind = "secondary" in documents.toml',
+            )
+        )
+    quote = row.get("quote")
+    if isinstance(quote, str) and not doc.contains(quote):
+        other = next(
+            (
+                d
+                for d in documents.values()
+                if d.id != doc.id and d.file == doc.file and d.contains(quote)
+            ),
+            None,
+        )
+        elsewhere = ""
+        if other is not None:
+            lines = f", lines {other.part[0]}–{other.part[1]}" if other.part else ""
+            elsewhere = f"document {other.id!r}{lines}"
+        found.append(
+            Broken(
+                "quote",
+                label + quote_problem(doc, quote, elsewhere=elsewhere),
+                "expected the exact words of the source",
+            )
+        )
     return found
