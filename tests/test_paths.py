@@ -363,3 +363,63 @@ class TestCommand:
         assert cli("paths", "--scenarios", str(scenarios), "--procedure", "purge-1922").out == (
             SUMMARY.replace("purge-1921", "purge-1922")
         )
+
+
+class TestRequiresRules:
+    def test_two_kinds_in_one_rule(self, purge: Procedure) -> None:
+        """Each missing kind is inserted at the latest state on the path where it loops."""
+        strict = with_requirement(purge, "reinstate", intercede=2, request_information=1)
+        found = simple_paths(strict, "reinstated")
+        assert len(found) == 98
+        assert [p.triggers for p in found[:2]] == [
+            ("expel", "intercede", "intercede", "request_information", "reinstate"),
+            ("expel", "appeal", "intercede", "intercede", "request_information", "reinstate"),
+        ]
+        # request_information loops in appealed too, which comes after intercession here
+        assert found[-1].triggers == (
+            "expel",
+            "request_verification",
+            "uphold",
+            "intercede",
+            "intercede",
+            "schedule_hearing",
+            "cancel_hearing",
+            "appeal",
+            "request_information",
+            "reinstate",
+        )
+        for path in found:
+            assert history_from_kinds(strict, path.triggers).states == path.states
+
+    def test_rules_on_two_transitions(self, purge: Procedure) -> None:
+        """Two rules, each asked where its transition is taken."""
+        strict = with_requirement(
+            with_requirement(purge, "reinstate", intercede=2), "uphold", appeal=2
+        )
+        upheld = simple_paths(strict, "expulsion_upheld")
+        through_appealed = [
+            p for p in simple_paths(purge, "expulsion_upheld") if "appealed" in p.states
+        ]
+        assert [p.states for p in upheld] == [p.states for p in through_appealed]
+        assert len(upheld) == 38
+        assert [p.triggers for p in upheld[:2]] == [
+            ("expel", "appeal", "appeal", "uphold"),
+            ("expel", "appeal", "appeal", "intercede", "uphold"),
+        ]
+        assert len(simple_paths(strict, "reinstated")) == 58
+        for path in (*upheld, *simple_paths(strict, "reinstated")):
+            assert history_from_kinds(strict, path.triggers).outcome == path.outcome
+
+    def test_a_rule_already_met(self, purge: Procedure) -> None:
+        """A rule every path meets anyway (an expulsion before reinstatement) changes nothing."""
+        met = with_requirement(purge, "reinstate", expel=1)
+        assert simple_paths(met, "reinstated") == simple_paths(purge, "reinstated")
+        assert len(simple_paths(met)) == 443
+
+    def test_a_rule_met_on_some_paths(self, purge: Procedure) -> None:
+        """One intercession needed: paths through intercession need no extra event."""
+        strict = with_requirement(purge, "reinstate", intercede=1)
+        found = simple_paths(strict, "reinstated")
+        assert len(found) == 98
+        assert found[0].triggers == ("expel", "intercede", "reinstate")
+        assert all(p.triggers.count("intercede") == 1 for p in found)
