@@ -214,6 +214,165 @@ class TestEdits:
         ]
 
 
+def _event(event_id: str, kind: str) -> Any:
+    return hypothetical(event_id, kind, summary=f"{event_id}.", reasoning=f"{event_id}?")
+
+
+CANCELLED = _event("hearing-cancelled", "cancel_hearing")
+VERIFY = _event("verify", "request_verification")
+
+
+def _rows(comparison: Any) -> list[tuple[str, str | None, str | None]]:
+    """(status, history's event id, what-if's event id) for each row from where they part."""
+    return [
+        (r.status, r.left.event.id if r.left else None, r.right.event.id if r.right else None)
+        for r in comparison.differing
+    ]
+
+
+class TestRowsFollowTheEdits:
+    """The comparison's rows say what the edits did, whatever their order."""
+
+    @pytest.mark.parametrize("reverse", [False, True])
+    def test_an_insert_next_to_a_replace(self, book: Casebook, reverse: bool) -> None:
+        """The inserted event is inserted, the replacement replaces its event."""
+        edits = [("insert", "lenin-intercedes"), ("replace", "reexamination-implied")]
+        whatif = WhatIf("w", base="alliluyeva")
+        for op, event in reversed(edits) if reverse else edits:
+            whatif = (
+                whatif.insert(CANCELLED, after=event)
+                if op == "insert"
+                else whatif.replace(event, UPHOLD)
+            )
+        assert _rows(book.compare(whatif)) == [
+            ("inserted", None, "hearing-cancelled"),
+            ("replaced", "reexamination-implied", "upheld"),
+            ("changed", "reinstated", "reinstated"),
+        ]
+
+    def test_a_remove_next_to_an_insert(self, book: Casebook) -> None:
+        """A removed event is removed and an inserted one inserted, never paired."""
+        whatif = (
+            WhatIf("w", base="alliluyeva")
+            .remove("reexamination-implied")
+            .insert(VERIFY, after="lenin-intercedes")
+        )
+        comparison = book.compare(whatif)
+        assert _rows(comparison) == [
+            ("removed", "reexamination-implied", None),
+            ("inserted", None, "verify"),
+            ("same", "reinstated", "reinstated"),
+        ]
+        assert comparison.outcome == "reinstated"
+
+    def test_two_inserts_in_a_row_before_a_replacement(self, book: Casebook) -> None:
+        """Two inserted events and the event that replaces the one after them."""
+        whatif = (
+            WhatIf("w", base="alliluyeva")
+            .insert(_event("asked", "request_information"), after="lenin-intercedes")
+            .insert(_event("asked-again", "request_information"), after="asked")
+            .replace("reexamination-implied", VERIFY)
+        )
+        assert _rows(book.compare(whatif)) == [
+            ("inserted", None, "asked"),
+            ("inserted", None, "asked-again"),
+            ("replaced", "reexamination-implied", "verify"),
+            ("same", "reinstated", "reinstated"),
+        ]
+
+    def test_a_replacement_with_the_same_id_is_replaced(self, book: Casebook) -> None:
+        """replace keeps the id if asked to: still a replacement, with no 'id' change."""
+        same = _event("reinstated", "uphold")
+        row = book.compare(WhatIf("w", base="alliluyeva").replace("reinstated", same)).rows[-1]
+        assert (row.status, row.left.event.id, row.right.event.id) == (
+            "replaced",
+            "reinstated",
+            "reinstated",
+        )
+        assert row.changes[:3] == ("kind", "date", "summary")
+
+    def test_an_id_removed_then_inserted_elsewhere_is_not_the_same_event(
+        self, book: Casebook
+    ) -> None:
+        """A new event that reuses a removed event's id is inserted; the old one removed."""
+        whatif = (
+            WhatIf("w", base="alliluyeva")
+            .remove("father-services")
+            .insert(_event("father-services", "background"), after="july-days-shelter")
+        )
+        assert _rows(book.compare(whatif))[:3] == [
+            ("removed", "father-services", None),
+            ("same", "july-days-shelter", "july-days-shelter"),
+            ("inserted", None, "father-services"),
+        ]
+
+    def test_a_fork_puts_its_events_in_the_places_of_those_it_drops(self, book: Casebook) -> None:
+        """fork: the new events stand beside the dropped ones in order; the rest are removed."""
+        whatif = WhatIf("w", base="alliluyeva").fork("lenin-intercedes", VERIFY)
+        assert _rows(book.compare(whatif)) == [
+            ("replaced", "reexamination-implied", "verify"),
+            ("removed", "reinstated", None),
+        ]
+
+    def test_the_file_the_json_and_the_screen_agree(
+        self, scenarios: Path, cli: Callable[..., Any]
+    ) -> None:
+        """A what-if file inserting a cancelled hearing after event 5 and replacing event 6
+        by an uphold: rows and screen show the insert as inserted, the uphold as replacing."""
+        write(
+            scenarios,
+            "probe.toml",
+            HEAD.format(id="probe", base="alliluyeva")
+            + """
+            [[edits]]
+            op = "insert"
+            after = "lenin-intercedes"
+
+            [[edits.events]]
+            id = "hearing-cancelled"
+            kind = "cancel_hearing"
+            summary = "A hearing is called off."
+            reasoning = "Why not?"
+
+            [[edits]]
+            op = "replace"
+            event = "reexamination-implied"
+
+            [[edits.events]]
+            id = "upheld"
+            kind = "uphold"
+            summary = "Upheld."
+            reasoning = "Why not?"
+            """.replace("            ", ""),
+        )
+        data = json.loads(cli("whatif", "probe", "--scenarios", str(scenarios), "--json").out)
+        assert [
+            (r["status"], (r["history"] or {}).get("id"), (r["whatif"] or {}).get("id"))
+            for r in data["rows"][5:]
+        ] == [
+            ("inserted", None, "hearing-cancelled"),
+            ("replaced", "reexamination-implied", "upheld"),
+            ("changed", "reinstated", "reinstated"),
+        ]
+        out = cli("whatif", "probe", "--scenarios", str(scenarios)).out
+        assert (
+            "History (alliluyeva)                    What if\n"
+            "    — not in the history                  6 date unknown\n"
+            "                                            hearing-cancelled (cancel_hearing)\n"
+            "                                            illegal here: cannot follow\n"
+            "                                            intercession\n"
+            "                                            A hearing is called off.\n"
+            "                                            hypothetical: Why not?\n"
+            "\n"
+            "  6 20 Dec 1921, 20.00                    7 date unknown\n"
+            "    reexamination-implied                   upheld (uphold)\n"
+            "    (request_verification)                  not reached\n"
+            "    intercession →                          replaces: reexamination-implied\n"
+            "    verification_requested                  Upheld.\n"
+            "                                            hypothetical: Why not?\n"
+        ) in out
+
+
 class TestRules:
     def test_drop_source_makes_reinstatement_need_verification(self, book: Casebook) -> None:
         """Reinstatement only from verification_requested: both histories stay legal."""

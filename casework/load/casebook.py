@@ -33,7 +33,7 @@ from casework.model.people import Person
 from casework.model.procedure import Procedure
 from casework.model.replay import History, parse_until, replay
 from casework.model.steps import IllegalTransition
-from casework.model.whatif import WhatIf, resolve_whatifs
+from casework.model.whatif import Built, WhatIf, resolve_whatifs
 
 __all__ = [
     "Casebook",
@@ -72,6 +72,8 @@ class Casebook:
     whatifs: Mapping[str, WhatIf] = attrs.field(factory=dict, converter=_read_only)
     problems: tuple[Problem, ...] = ()
     broken: Mapping[str, tuple[Problem, ...]] = attrs.field(factory=dict, converter=_read_only)
+    #: Each what-if applied once, as the base of those built on it (a cache).
+    built: Built = attrs.field(factory=Built, eq=False, repr=False, kw_only=True)
 
     def case(self, case_id: str) -> Case:
         """The case with this id; UnknownCase lists the known ones, and
@@ -255,8 +257,10 @@ def read_whatifs(
     cases: Mapping[str, Case],
     problems: list[Problem],
     broken: dict[str, tuple[Problem, ...]] | None = None,
+    built: Built | None = None,
 ) -> dict[str, WhatIf]:
-    """What-if files read, then resolved together (a base may be another what-if)."""
+    """What-if files read, then resolved together (a base may be another what-if);
+    each is applied once, and kept in ``built`` when given."""
     incomplete = bool(problems)  # a case file failed: its what-ifs' bases are missing
     read: list[WhatIf] = []
     for file in files:
@@ -266,7 +270,9 @@ def read_whatifs(
             problems.extend(err.problems)
             _mark_broken(broken, _ids_of(file, "whatif"), err.problems)
     found: list[Problem] = []
-    good = resolve_whatifs(read, cases, ctx.procedures, found, cases_incomplete=incomplete)
+    good = resolve_whatifs(
+        read, cases, ctx.procedures, found, cases_incomplete=incomplete, built=built
+    )
     problems += found
     if broken is not None:
         _mark_unresolved(read, good, found, broken)
@@ -318,7 +324,8 @@ def read_folder(root: Path) -> tuple[Casebook | None, list[Problem]]:
         return None, problems
     broken: dict[str, tuple[Problem, ...]] = {}
     cases = read_cases(case_files(root), ctx, problems, broken)
-    whatifs = read_whatifs(whatif_files(root), ctx, cases, problems, broken)
+    built = Built()
+    whatifs = read_whatifs(whatif_files(root), ctx, cases, problems, broken, built)
     book = Casebook(
         root,
         ctx.procedures,
@@ -328,6 +335,7 @@ def read_folder(root: Path) -> tuple[Casebook | None, list[Problem]]:
         whatifs,
         problems=tuple(problems),
         broken={k: v for k, v in broken.items() if k not in cases and k not in whatifs},
+        built=built,
     )
     return book, problems
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import attrs
@@ -20,7 +20,7 @@ Mark = Literal["ok", "illegal", "not_reached"]
 
 @attrs.frozen
 class Row:
-    """One event in the base and/or the what-if, aligned by id.
+    """One event in the base and/or the what-if, aligned by what the edits did.
 
     ``status`` is same, changed (same id), replaced (another event in its
     place), removed or inserted. ``left``/``right`` are the steps (None
@@ -103,24 +103,39 @@ def _changes(a: tuple[Step, Mark], b: tuple[Step, Mark]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _align(left: list[tuple[Step, Mark]], right: list[tuple[Step, Mark]]) -> list[Row]:
-    ids_l = [s.event.id for s, _ in left]
-    ids_r = [s.event.id for s, _ in right]
+def _align(
+    left: list[tuple[Step, Mark]],
+    right: list[tuple[Step, Mark]],
+    added: Mapping[str, str | None],
+) -> list[Row]:
+    """The rows, from what the edits did: each what-if event beside the base event
+    it is (kept or re-dated: same or changed) or takes the place of (replaced),
+    or alone (inserted); each base event with no what-if event beside it is
+    removed. Between two events both sides have, the removed come first."""
+    where = {s.event.id: i for i, (s, _m) in enumerate(left)}
     rows: list[Row] = []
-    matcher = difflib.SequenceMatcher(None, ids_l, ids_r, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            for a, b in zip(left[i1:i2], right[j1:j2], strict=True):
-                changes = _changes(a, b)
-                rows.append(Row("changed" if changes else "same", a[0], b[0], a[1], b[1], changes))
+    inserted: list[Row] = []
+    i = 0
+    for b in right:
+        bid = b[0].event.id
+        place = added[bid] if bid in added else bid
+        j = where.get(place) if place is not None else None
+        if j is None or j < i:  # takes no base event's place (or none still to pair)
+            inserted.append(Row("inserted", None, b[0], "ok", b[1]))
             continue
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        for a, b in zip(left[i1 : i1 + pairs], right[j1 : j1 + pairs], strict=True):
-            rows.append(Row("replaced", a[0], b[0], a[1], b[1], ("id", *_changes(a, b))))
-        for a in left[i1 + pairs : i2]:
-            rows.append(Row("removed", a[0], None, a[1], "ok"))
-        for b in right[j1 + pairs : j2]:
-            rows.append(Row("inserted", None, b[0], "ok", b[1]))
+        rows.extend(Row("removed", a[0], None, a[1], "ok") for a in left[i:j])
+        rows.extend(inserted)
+        inserted = []
+        a = left[j]
+        i = j + 1
+        changes = _changes(a, b)
+        if bid in added:
+            ids = ("id",) if a[0].event.id != bid else ()
+            rows.append(Row("replaced", a[0], b[0], a[1], b[1], (*ids, *changes)))
+        else:
+            rows.append(Row("changed" if changes else "same", a[0], b[0], a[1], b[1], changes))
+    rows.extend(Row("removed", a[0], None, a[1], "ok") for a in left[i:])
+    rows.extend(inserted)
     return rows
 
 
@@ -134,11 +149,22 @@ class Comparison:
     rows: tuple[Row, ...]
 
     @classmethod
-    def of(cls, whatif: WhatIf, history: History, counterfactual: History) -> Comparison:
-        """Align two histories by event id."""
-        return cls(
-            whatif, history, counterfactual, tuple(_align(_slots(history), _slots(counterfactual)))
-        )
+    def of(
+        cls,
+        whatif: WhatIf,
+        history: History,
+        counterfactual: History,
+        added: Mapping[str, str | None] | None = None,
+    ) -> Comparison:
+        """Align two histories by what the what-if's edits did: ``added`` maps
+        each event they added to the base event whose place it takes (None:
+        inserted; see :meth:`WhatIf.applied`). Without it, events are aligned
+        by id, and an event only the what-if has is inserted."""
+        left, right = _slots(history), _slots(counterfactual)
+        if added is None:
+            ids = {s.event.id for s, _m in left}
+            added = {s.event.id: None for s, _m in right if s.event.id not in ids}
+        return cls(whatif, history, counterfactual, tuple(_align(left, right, added)))
 
     @property
     def outcomes(self) -> tuple[str, str]:
@@ -251,9 +277,10 @@ def compare(whatif: WhatIf, book: Scenarios) -> Comparison:
     ('reinstated', 'illegal')
     """
     base_case, base_procedure = whatif.base_of(book)
-    case, procedure = whatif.apply(base_case, base_procedure)
+    applied = whatif.applied(base_case, base_procedure)
     return Comparison.of(
         whatif,
         replay(base_case, base_procedure, strict=False),
-        replay(case, procedure, strict=False),
+        replay(applied.case, applied.procedure, strict=False),
+        applied.added,
     )

@@ -1,7 +1,9 @@
 """Edits: how a what-if changes a history (fork, remove, insert, replace, re-date)
 and its procedure (rules); and the what-if's own, hypothetical events.
 
-Every edit is a frozen record naming events by their stable id; applying one
+Every edit is a frozen record naming events by their stable id. A what-if
+applies its edits to one :class:`~casework.model.draft.Draft` of the history
+(``edit.edit(draft)``: each costs what it touches); ``edit.apply(events, ...)``
 returns a new list of events and never changes the old one.
 """
 
@@ -13,6 +15,7 @@ from typing import Any
 import attrs
 
 from casework.model.dates import HistDate
+from casework.model.draft import Draft, EditProblem
 from casework.model.events import Event
 from casework.model.evidence import Origin
 from casework.model.procedure import Procedure, TransitionDef
@@ -47,16 +50,6 @@ def _sorted_requires(
     counts: Mapping[str, int] | Iterable[tuple[str, int]],
 ) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(dict(counts).items()))
-
-
-class EditProblem(Exception):
-    """An edit cannot be applied: what is wrong and what was expected."""
-
-    def __init__(self, what: str, expected: str = "", origin: Origin | None = None) -> None:
-        super().__init__(what)
-        self.what = what
-        self.expected = expected
-        self.origin = origin  # where it is, when not at the edit's own line
 
 
 def hypothetical(
@@ -95,44 +88,18 @@ def hypothetical(
     )
 
 
-def _index(events: Sequence[Event], event_id: str, base_ids: frozenset[str], base: str) -> int:
-    for i, ev in enumerate(events):
-        if ev.id == event_id:
-            return i
-    if event_id in base_ids:
-        raise EditProblem(
-            f"event {event_id!r} is no longer in the history (an earlier edit dropped it)",
-            "expected an event still in the history: " + ", ".join(e.id for e in events),
-        )
-    raise EditProblem(
-        f"unknown event {event_id!r} in {base!r}",
-        "expected one of: " + ", ".join(e.id for e in events),
-    )
-
-
-def _new_ids(
-    events: Sequence[Event],
-    new: Sequence[Event],
-    id_origins: Sequence[Origin | None],
-    keep: str = "",
-) -> None:
-    """Each of ``new`` has an id not yet in ``events`` (nor in ``new`` before it);
-    a clash is reported where that event's id is set, if known."""
-    taken = {e.id for e in events} - {keep}
-    seen: set[str] = set()
-    for n, ev in enumerate(new):
-        if ev.id in taken or ev.id in seen:
-            raise EditProblem(
-                f"new event {ev.id!r} has the id of an event already in the history",
-                "expected a new id",
-                origin=id_origins[n] if n < len(id_origins) else None,
-            )
-        seen.add(ev.id)
-
-
-def _splice(events: list[Event], i: int, *new: Event) -> list[Event]:
-    """``events`` with the one at ``i`` replaced by ``new`` (removed when there is none)."""
-    return [*events[:i], *new, *events[i + 1 :]]
+def _applied(
+    edit: Fork | Remove | Insert | Replace | Redate,
+    events: list[Event],
+    base_ids: frozenset[str],
+    base: str,
+) -> list[Event]:
+    """``events`` with one edit applied (a new list); ``base_ids`` are the ids of
+    the base's events, so that one an earlier edit dropped is named so."""
+    draft = Draft(events, base)
+    draft.base_ids = base_ids | draft.base_ids
+    edit.edit(draft)
+    return draft.events()
 
 
 class _OnEvent:
@@ -165,12 +132,17 @@ class Fork:
         """The ids of existing events this edit names."""
         return (self.at,)
 
+    def edit(self, draft: Draft) -> None:
+        """Apply this edit to ``draft``: its new events take the places of those
+        dropped, in order (the rest are inserted)."""
+        draft.event(self.at)
+        draft.check_new(self.events, self.id_origins, keep=frozenset(draft.ids_after(self.at)))
+        places = [p for p in draft.cut_after(self.at) if p is not None]
+        draft.put(self.events, places=places)
+
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events after this edit (a new list)."""
-        i = _index(events, self.at, base_ids, base)
-        kept = events[: i + 1]
-        _new_ids(kept, self.events, self.id_origins)
-        return [*kept, *self.events]
+        return _applied(self, events, base_ids, base)
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -190,9 +162,14 @@ class Remove(_OnEvent):
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
     op = "remove"
 
+    def edit(self, draft: Draft) -> None:
+        """Apply this edit to ``draft``."""
+        draft.event(self.event)
+        draft.drop(self.event)
+
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events after this edit (a new list)."""
-        return _splice(events, _index(events, self.event, base_ids, base))
+        return _applied(self, events, base_ids, base)
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -233,11 +210,15 @@ class Insert:
         """The ids of existing events this edit names."""
         return (self.anchor,)
 
+    def edit(self, draft: Draft) -> None:
+        """Apply this edit to ``draft``."""
+        draft.event(self.anchor)
+        draft.check_new(self.events, self.id_origins)
+        draft.put(self.events, before=self.before, after=self.after)
+
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events after this edit (a new list)."""
-        i = _index(events, self.anchor, base_ids, base) + (self.after is not None)
-        _new_ids(events, self.events, self.id_origins)
-        return [*events[:i], *self.events, *events[i:]]
+        return _applied(self, events, base_ids, base)
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -263,11 +244,15 @@ class Replace(_OnEvent):
     )
     op = "replace"
 
+    def edit(self, draft: Draft) -> None:
+        """Apply this edit to ``draft``: ``by`` takes the place of the event."""
+        draft.event(self.event)
+        draft.check_new([self.by], self.id_origins, keep=(self.event,))
+        draft.swap(self.event, self.by)
+
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events after this edit (a new list)."""
-        i = _index(events, self.event, base_ids, base)
-        _new_ids(events, [self.by], self.id_origins, keep=self.event)
-        return _splice(events, i, self.by)
+        return _applied(self, events, base_ids, base)
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -288,13 +273,15 @@ class Redate(_OnEvent):
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
     op = "redate"
 
+    def edit(self, draft: Draft) -> None:
+        """Apply this edit to ``draft``."""
+        old = draft.event(self.event)
+        why = f"hypothetical: {self.reasoning} (in the sources: {old.date.display()})"
+        draft.revise(attrs.evolve(old, date=self.date, date_basis=why, date_hypothetical=True))
+
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events after this edit (a new list)."""
-        i = _index(events, self.event, base_ids, base)
-        old = events[i]
-        why = f"hypothetical: {self.reasoning} (in the sources: {old.date.display()})"
-        new = attrs.evolve(old, date=self.date, date_basis=why, date_hypothetical=True)
-        return _splice(events, i, new)
+        return _applied(self, events, base_ids, base)
 
     def describe(self) -> str:
         """One line for the terminal."""
@@ -320,6 +307,9 @@ class Unread:
     op: str
     names: tuple[str, ...] = attrs.field(converter=_tuple_of_str)
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
+
+    def edit(self, draft: Draft) -> None:
+        """Nothing: an unread edit changes nothing."""
 
     def apply(self, events: list[Event], base_ids: frozenset[str], base: str) -> list[Event]:
         """The events unchanged: an unread edit does nothing."""

@@ -22,14 +22,16 @@ with its base is :func:`casework.model.compare.compare` (``book.compare``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
 
 from casework.errors import CaseFileError, Problem
 from casework.model.case import Case
+from casework.model.chains import Built, base_of, in_line_order, numbered, resolve_whatifs
 from casework.model.dates import HistDate
+from casework.model.draft import Draft
 from casework.model.edits import (
     Edit,
     EditProblem,
@@ -45,7 +47,7 @@ from casework.model.events import Event
 from casework.model.evidence import Origin
 from casework.model.procedure import Procedure
 
-__all__ = ["Scenarios", "WhatIf", "in_line_order", "resolve_whatifs"]
+__all__ = ["Applied", "Built", "Scenarios", "WhatIf", "in_line_order", "resolve_whatifs"]
 
 
 class Scenarios(Protocol):
@@ -188,16 +190,33 @@ class WhatIf:
         cannot be applied, with the conflicts and the problems found when the
         file was read, in line order.
         """
+        applied = self.applied(case, procedure)
+        return applied.case, applied.procedure
+
+    def applied(self, case: Case, procedure: Procedure) -> Applied:
+        """:meth:`apply`, with what the edits did: the base event each added
+        event takes the place of."""
+        events, procedure, added = self.edited(case.events, procedure)
+        return Applied(attrs.evolve(case, events=numbered(events, case.id)), procedure, added)
+
+    def edited(
+        self, events: Sequence[Event], procedure: Procedure
+    ) -> tuple[tuple[Event, ...], Procedure, dict[str, str | None]]:
+        """The edited events (numbered as they were: :meth:`apply` numbers
+        them), the procedure, and the base event each added event takes the
+        place of (None: inserted). Raises as :meth:`apply` does."""
         conflicts = self._conflicts()
         problems = [*self.pending, *(p for _i, p in conflicts)]
         skip = {i for i, _p in conflicts}
-        events = list(case.events)
-        base_ids = frozenset(e.id for e in events)
+        try:
+            draft = Draft(events, self.base)
+        except EditProblem as err:
+            raise CaseFileError(self.problem(None, err.what, err.expected)) from None
         for i, edit in enumerate(self.edits):
             if i in skip or isinstance(edit, Unread):
                 continue  # reported already
             try:
-                events = edit.apply(events, base_ids, self.base)
+                edit.edit(draft)
             except EditProblem as err:
                 where = err.origin if err.origin is not None else edit.origin
                 problems.append(self.problem(where, err.what, err.expected))
@@ -208,15 +227,20 @@ class WhatIf:
                 problems.append(self.problem(rule.origin, err.what, err.expected))
         if problems:
             raise CaseFileError(in_line_order(problems))
-        renumbered = tuple(
-            attrs.evolve(ev, case=case.id, seq=n) for n, ev in enumerate(events, start=1)
-        )
-        return attrs.evolve(case, events=renumbered), procedure
+        return tuple(draft.events()), procedure, draft.added
 
     def base_of(self, book: Scenarios) -> tuple[Case, Procedure]:
         """The case and procedure this what-if edits: its base case, or its base
-        what-if applied (followed down the chain)."""
-        return _base_of(self, book.cases, book.whatifs, book.procedures)
+        what-if applied (followed down the chain; each what-if of ``book`` is
+        applied once, and kept)."""
+        memo = getattr(book, "built", None)
+        return base_of(
+            self,
+            book.cases,
+            book.whatifs,
+            book.procedures,
+            memo if isinstance(memo, Built) else Built(),
+        )
 
     def build(self, book: Scenarios) -> tuple[Case, Procedure]:
         """The base (followed through other what-ifs) with this what-if applied."""
@@ -234,117 +258,13 @@ class WhatIf:
         }
 
 
-def in_line_order(problems: Iterable[Problem]) -> list[Problem]:
-    """Problems sorted by file, then line (stable: one line keeps its order)."""
-    return sorted(problems, key=lambda p: (p.path, p.line))
+@attrs.frozen
+class Applied:
+    """A what-if applied to its base: the edited case, the scenario's procedure,
+    and for each event the what-if added (by id) the base event whose place it
+    takes (None when it takes none: an inserted event). The base's own events
+    keep their ids."""
 
-
-def _chain(
-    whatif: WhatIf, cases: Mapping[str, Case], whatifs: Mapping[str, WhatIf]
-) -> list[WhatIf]:
-    """The what-ifs from ``whatif`` down to the one based on a case (loops and
-    unknown bases raise CaseFileError at the ``base`` line)."""
-    chain = [whatif]
-    while chain[-1].base not in cases:
-        last = chain[-1]
-        nxt = whatifs.get(last.base)
-        if nxt is None:
-            known = sorted(cases) + sorted(whatifs)
-            raise CaseFileError(
-                whatif.problem(
-                    last.origin if last is whatif else None,
-                    f"unknown base {last.base!r}"
-                    + ("" if last is whatif else f" (of what-if {last.id!r})"),
-                    "expected a case or what-if id: " + ", ".join(known),
-                )
-            )
-        if any(w.id == nxt.id for w in chain):
-            path = " → ".join([*(w.id for w in chain), nxt.id])
-            raise CaseFileError(
-                whatif.problem(
-                    whatif.origin,
-                    f"the chain of bases loops: {path}",
-                    "expected a chain of what-ifs that ends at a case",
-                )
-            )
-        chain.append(nxt)
-    return chain
-
-
-def _base_of(
-    whatif: WhatIf,
-    cases: Mapping[str, Case],
-    whatifs: Mapping[str, WhatIf],
-    procedures: Mapping[str, Procedure],
-) -> tuple[Case, Procedure]:
-    """The case and procedure ``whatif`` edits: its base case, or its base what-if applied."""
-    chain = _chain(whatif, cases, whatifs)
-    case = cases[chain[-1].base]
-    procedure = procedures[case.procedure]
-    for w in reversed(chain[1:]):
-        case, procedure = w.apply(case, procedure)
-    return case, procedure
-
-
-def resolve_whatifs(
-    whatifs: Iterable[WhatIf],
-    cases: Mapping[str, Case],
-    procedures: Mapping[str, Procedure],
-    problems: list[Problem],
-    *,
-    cases_incomplete: bool = False,
-) -> dict[str, WhatIf]:
-    """The what-ifs whose base chain, edits and rules all apply; every
-    problem found is added to ``problems``.
-
-    ``cases_incomplete``: some case files could not be read (their problems
-    are reported already), so an unknown base is not reported again.
-    """
-    by_id: dict[str, WhatIf] = {}
-    for w in whatifs:
-        if w.id in cases:
-            problems.append(
-                w.problem(None, f"what-if id {w.id!r} is also a case id", "expected a new id")
-            )
-        elif w.id in by_id:
-            other = by_id[w.id].origin
-            problems.append(
-                w.problem(
-                    None,
-                    f"what-if id {w.id!r} is also used by {other.path if other else '?'}",
-                    "expected unique what-if ids",
-                )
-            )
-        else:
-            by_id[w.id] = w
-    good: dict[str, WhatIf] = {}
-    for w in by_id.values():
-        try:
-            chain = _chain(w, cases, by_id)
-        except CaseFileError as err:
-            found = w.own_problems()
-            if not (cases_incomplete and "unknown base" in err.problems[0].what):
-                found += err.problems
-            problems.extend(in_line_order(found))
-            continue
-        case = cases[chain[-1].base]
-        procedure = procedures[case.procedure]
-        failed = False
-        for link in reversed(chain):
-            try:
-                case, procedure = link.apply(case, procedure)
-            except CaseFileError as err:
-                if link is w:
-                    problems.extend(err.problems)
-                else:
-                    base_problem = w.problem(
-                        w.origin,
-                        f"base what-if {w.base!r} has problems",
-                        "expected a base that applies (see its own problems)",
-                    )
-                    problems.extend(in_line_order([base_problem, *w.own_problems()]))
-                failed = True
-                break
-        if not failed:
-            good[w.id] = w
-    return good
+    case: Case
+    procedure: Procedure
+    added: Mapping[str, str | None] = attrs.field(factory=dict)
