@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from casework import Casebook, Procedure
+from casework import Casebook, Procedure, StateDef, TransitionDef
 from casework.analysis.paths import (
     dead_ends,
     outcome_states,
@@ -365,61 +365,81 @@ class TestCommand:
         )
 
 
+#: A small procedure for rules: ``note`` loops only in b, ``wait`` only in c, and
+#: ``back`` leads from c to b, which a simple path has already passed.
+LOOPS = Procedure(
+    "loops",
+    "Loops",
+    "a",
+    (StateDef("a"), StateDef("b"), StateDef("c"), StateDef("done", final=True)),
+    (
+        TransitionDef("start", ("a",), "b"),
+        TransitionDef("detour", ("b",), "c"),
+        TransitionDef("note", ("b",), None),
+        TransitionDef("wait", ("c",), "c"),
+        TransitionDef("finish", ("b", "c"), "done"),
+        TransitionDef("back", ("c",), "b"),
+    ),
+)
+
+
+def triggers(procedure: Procedure, to: str | None = None) -> list[tuple[str, ...]]:
+    """The event kinds of each simple path, after checking that each replays to its states."""
+    found = simple_paths(procedure, to)
+    for path in found:
+        history = history_from_kinds(procedure, path.triggers)
+        assert (history.states, history.outcome) == (path.states, path.outcome)
+    return [p.triggers for p in found]
+
+
 class TestRequiresRules:
-    def test_two_kinds_in_one_rule(self, purge: Procedure) -> None:
-        """Each missing kind is inserted at the latest state on the path where it loops."""
-        strict = with_requirement(purge, "reinstate", intercede=2, request_information=1)
-        found = simple_paths(strict, "reinstated")
-        assert len(found) == 98
-        assert [p.triggers for p in found[:2]] == [
-            ("expel", "intercede", "intercede", "request_information", "reinstate"),
-            ("expel", "appeal", "intercede", "intercede", "request_information", "reinstate"),
-        ]
-        # request_information loops in appealed too, which comes after intercession here
-        assert found[-1].triggers == (
-            "expel",
-            "request_verification",
-            "uphold",
-            "intercede",
-            "intercede",
-            "schedule_hearing",
-            "cancel_hearing",
-            "appeal",
-            "request_information",
-            "reinstate",
-        )
-        for path in found:
-            assert history_from_kinds(strict, path.triggers).states == path.states
+    def test_without_rules(self) -> None:
+        """Loops appear on no path; a state passed is not entered again."""
+        assert triggers(LOOPS) == [("start", "finish"), ("start", "detour", "finish")]
+        assert triggers(LOOPS, "pending") == [(), ("start",), ("start", "detour")]
 
-    def test_rules_on_two_transitions(self, purge: Procedure) -> None:
-        """Two rules, each asked where its transition is taken."""
-        strict = with_requirement(
-            with_requirement(purge, "reinstate", intercede=2), "uphold", appeal=2
-        )
-        upheld = simple_paths(strict, "expulsion_upheld")
-        through_appealed = [
-            p for p in simple_paths(purge, "expulsion_upheld") if "appealed" in p.states
+    def test_a_loop_inserted_where_it_happens(self) -> None:
+        """A missing event goes in at the latest state on the path where it loops,
+        even when the path has gone on from there."""
+        strict = with_requirement(LOOPS, "finish", note=1)
+        assert triggers(strict) == [
+            ("start", "note", "finish"),
+            ("start", "note", "detour", "finish"),
         ]
-        assert [p.states for p in upheld] == [p.states for p in through_appealed]
-        assert len(upheld) == 38
-        assert [p.triggers for p in upheld[:2]] == [
-            ("expel", "appeal", "appeal", "uphold"),
-            ("expel", "appeal", "appeal", "intercede", "uphold"),
+
+    def test_two_kinds_in_one_rule(self) -> None:
+        """Each kind at its own loop; a path passing no state where one loops is dropped."""
+        strict = with_requirement(LOOPS, "finish", note=1, wait=2)
+        assert triggers(strict) == [("start", "note", "detour", "wait", "wait", "finish")]
+        assert triggers(strict, "pending") == [(), ("start",), ("start", "detour")]
+
+    def test_rules_on_two_transitions(self) -> None:
+        """Each rule is asked where its transition is taken, counting what came before."""
+        strict = with_requirement(with_requirement(LOOPS, "detour", note=1), "finish", note=2)
+        assert triggers(strict) == [
+            ("start", "note", "note", "finish"),
+            ("start", "note", "note", "detour", "finish"),
         ]
-        assert len(simple_paths(strict, "reinstated")) == 58
-        for path in (*upheld, *simple_paths(strict, "reinstated")):
-            assert history_from_kinds(strict, path.triggers).outcome == path.outcome
+        assert triggers(strict, "c") == [("start", "note", "detour")]
 
-    def test_a_rule_already_met(self, purge: Procedure) -> None:
-        """A rule every path meets anyway (an expulsion before reinstatement) changes nothing."""
-        met = with_requirement(purge, "reinstate", expel=1)
-        assert simple_paths(met, "reinstated") == simple_paths(purge, "reinstated")
-        assert len(simple_paths(met)) == 443
+    def test_a_rule_met_by_an_earlier_insertion(self) -> None:
+        """A note inserted for the detour also meets the finish's rule."""
+        strict = with_requirement(with_requirement(LOOPS, "detour", note=1), "finish", note=1)
+        assert triggers(strict) == [
+            ("start", "note", "finish"),
+            ("start", "note", "detour", "finish"),
+        ]
 
-    def test_a_rule_met_on_some_paths(self, purge: Procedure) -> None:
-        """One intercession needed: paths through intercession need no extra event."""
-        strict = with_requirement(purge, "reinstate", intercede=1)
-        found = simple_paths(strict, "reinstated")
-        assert len(found) == 98
-        assert found[0].triggers == ("expel", "intercede", "reinstate")
-        assert all(p.triggers.count("intercede") == 1 for p in found)
+    def test_a_rule_already_met(self) -> None:
+        """A rule every path meets anyway (a start before the finish) changes nothing."""
+        met = with_requirement(LOOPS, "finish", start=1)
+        assert triggers(met) == [("start", "finish"), ("start", "detour", "finish")]
+
+    def test_a_rule_no_loop_can_meet(self) -> None:
+        """Two starts can never happen: no path to done."""
+        assert triggers(with_requirement(LOOPS, "finish", start=2)) == []
+        assert triggers(with_requirement(LOOPS, "finish", start=2), "pending") == [
+            (),
+            ("start",),
+            ("start", "detour"),
+        ]

@@ -1,190 +1,219 @@
-"""Replay: a case's events through its procedure, whole or stopped part-way."""
+"""Replay: a case's events through its procedure, whole or stopped part-way.
+
+Most tests replay generated cases through a small procedure of their own, so
+that they pin what replay does rather than what the bundled data holds; a few
+replay the bundled cases as a user does.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import attrs
 import pytest
 
-from casework import Casebook, HistDate, IllegalTransition, InvalidUntil, Procedure, replay
+from casework import (
+    BACKGROUND,
+    Case,
+    Casebook,
+    HistDate,
+    IllegalTransition,
+    InvalidUntil,
+    Procedure,
+    StateDef,
+    TransitionDef,
+    replay,
+)
 from casework.testing import case_from_kinds
 
-#: The bundled Alliluyeva case: seven events, three of them background facts.
-ALLILUYEVA_STATES = (
+#: An appeal in miniature: ``ask`` is internal, ``upheld`` an outcome that is not final.
+APPEAL = Procedure(
+    "appeal",
+    "An appeal",
     "member",
-    "member",
-    "member",
-    "expelled",
-    "intercession",
-    "verification_requested",
-    "reinstated",
+    (
+        StateDef("member"),
+        StateDef("expelled"),
+        StateDef("appealed"),
+        StateDef("reinstated", final=True),
+        StateDef("upheld", outcome="upheld"),
+    ),
+    (
+        TransitionDef("expel", ("member",), "expelled"),
+        TransitionDef("appeal", ("expelled", "upheld"), "appealed"),
+        TransitionDef("ask", ("appealed",), None),
+        TransitionDef("reinstate", ("appealed",), "reinstated"),
+        TransitionDef("uphold", ("appealed",), "upheld"),
+    ),
 )
 
+#: Four events: a background fact, then three that move the state.
+KINDS = [BACKGROUND, "expel", "appeal", "reinstate"]
 
-@pytest.fixture(name="purge", scope="module")
-def fixture_purge(book: Casebook) -> Procedure:
-    """The bundled procedure."""
-    return book.procedures["purge-1921"]
+
+def dated(kinds: Sequence[str], days: Sequence[str]) -> Case:
+    """A generated case whose events carry these EDTF dates."""
+    case = case_from_kinds(APPEAL, kinds)
+    events = tuple(
+        attrs.evolve(e, date=HistDate.parse(d)) for e, d in zip(case.events, days, strict=True)
+    )
+    return attrs.evolve(case, events=events)
 
 
 class TestWhole:
-    def test_steps_hold_each_event_with_its_states(self, book: Casebook) -> None:
-        """Each step: the event, the state before and after; background steps stay put."""
-        history = book.replay("alliluyeva")
-        case = book.case("alliluyeva")
+    def test_steps_hold_each_event_with_its_states(self) -> None:
+        """Each step: the event, the state before and after; a background step stays put."""
+        case = case_from_kinds(APPEAL, KINDS)
+        history = replay(case, APPEAL)
         assert history.events == case.events
-        assert [s.event for s in history.steps] == list(case.events)
-        assert [s.after for s in history.steps] == list(ALLILUYEVA_STATES)
-        assert [s.before for s in history.steps] == ["member", *ALLILUYEVA_STATES[:-1]]
-        assert [s.moved for s in history.steps] == [False, False, False, True, True, True, True]
+        assert [(s.event.seq, s.before, s.after, s.moved) for s in history.steps] == [
+            (1, "member", "member", False),
+            (2, "member", "expelled", True),
+            (3, "expelled", "appealed", True),
+            (4, "appealed", "reinstated", True),
+        ]
         assert (history.initial, history.state, history.outcome) == (
             "member",
             "reinstated",
             "reinstated",
         )
+        assert history.states == ("member", "expelled", "appealed", "reinstated")
 
-    def test_states_are_passed_once_each(self, book: Casebook) -> None:
-        """An internal event (the request for information) adds no state."""
-        history = book.replay("kasparova-popova")
-        assert history.steps[9].event.kind == "request_information"
-        assert not history.steps[9].moved
-        assert history.states == (
-            "member",
-            "expelled",
-            "appealed",
-            "intercession",
-            "verification_requested",
-            "reinstated",
-        )
+    def test_an_internal_event_adds_no_state(self) -> None:
+        """'ask' is recorded as a step but does not move the case."""
+        history = replay(case_from_kinds(APPEAL, ["expel", "appeal", "ask", "ask"]), APPEAL)
+        assert [s.moved for s in history.steps] == [True, True, False, False]
+        assert history.states == ("member", "expelled", "appealed")
+        assert (history.state, history.outcome) == ("appealed", "pending")
 
-    def test_a_state_entered_again_is_listed_again(self, purge: Procedure) -> None:
+    def test_a_state_entered_again_is_listed_again(self) -> None:
         """states lists a state again when the case comes back to it."""
-        case = case_from_kinds(purge, ["expel", "appeal", "uphold", "appeal", "uphold"])
-        assert replay(case, purge).states == (
+        kinds = ["expel", "appeal", "uphold", "appeal", "uphold"]
+        assert replay(case_from_kinds(APPEAL, kinds), APPEAL).states == (
             "member",
             "expelled",
             "appealed",
-            "expulsion_upheld",
+            "upheld",
             "appealed",
-            "expulsion_upheld",
+            "upheld",
         )
 
-    def test_a_full_replay_is_not_partial(self, book: Casebook) -> None:
-        """Without until, nothing says where it stopped."""
-        history = book.replay("alliluyeva")
-        assert (history.stopped_after, history.is_partial) == (None, False)
-        assert history.to_mapping()["partial"] is False
+    def test_an_outcome_state_that_is_not_final(self) -> None:
+        """A history may rest in a state with an outcome of its own."""
+        history = replay(case_from_kinds(APPEAL, ["expel", "appeal", "uphold"]), APPEAL)
+        assert (history.state, history.outcome) == ("upheld", "upheld")
 
-    def test_an_outcome_state_that_is_not_final(self, purge: Procedure) -> None:
-        """A history may rest in expulsion_upheld; its outcome is that."""
-        history = replay(case_from_kinds(purge, ["expel", "appeal", "uphold"]), purge)
-        assert (history.state, history.outcome) == ("expulsion_upheld", "expulsion_upheld")
-
-
-class TestUntilAnEvent:
-    def test_until_the_last_event_is_not_partial(self, book: Casebook) -> None:
-        """until=N with N events: every event replayed, and nothing left out."""
-        history = book.replay("alliluyeva", until=7)
-        assert len(history.steps) == 7
-        assert (history.stopped_after, history.is_partial) == (7, False)
-        assert history == book.replay("alliluyeva", until=7)
-        assert history.outcome == "reinstated"
-
-    def test_until_the_one_before_last_is_partial(self, book: Casebook) -> None:
-        """until=N-1: the last event is left out, and the history says so."""
-        history = book.replay("alliluyeva", until=6)
-        assert [s.event.seq for s in history.steps] == [1, 2, 3, 4, 5, 6]
-        assert (history.stopped_after, history.is_partial) == (6, True)
-        assert (history.state, history.outcome) == ("verification_requested", "pending")
-
-    def test_until_beyond_the_end_stops_at_the_end(self, book: Casebook) -> None:
-        """until past the last event: the whole case, stopped after its last event."""
-        history = book.replay("alliluyeva", until=99)
-        assert (len(history.steps), history.stopped_after, history.is_partial) == (7, 7, False)
-
-    def test_until_zero_replays_nothing(self, book: Casebook) -> None:
-        """until=0: no step; the case rests in the initial state, pending."""
-        history = book.replay("alliluyeva", until=0)
-        assert history.steps == ()
-        assert (history.state, history.states, history.outcome) == (
+    def test_no_events(self) -> None:
+        """A case with no events rests in the initial state, pending."""
+        history = replay(case_from_kinds(APPEAL, []), APPEAL)
+        assert (history.steps, history.state, history.states, history.outcome) == (
+            (),
             "member",
             ("member",),
             "pending",
         )
-        assert (history.stopped_after, history.is_partial) == (0, True)
 
-    def test_json_form(self, book: Casebook) -> None:
+    def test_a_full_replay_is_not_partial(self) -> None:
+        """Without until, nothing says where it stopped."""
+        history = replay(case_from_kinds(APPEAL, KINDS), APPEAL)
+        assert (history.stopped_after, history.is_partial, history.illegal) == (None, False, None)
+
+    def test_json_form(self) -> None:
         """to_mapping: the case, where it stands, and each event with its states."""
-        data = book.replay("alliluyeva", until=5).to_mapping()
+        case = case_from_kinds(APPEAL, KINDS)
+        data = replay(case, APPEAL, until=3).to_mapping()
         events = data.pop("events")
         assert data == {
-            "case": "alliluyeva",
-            "title": "Nadezhda Sergeyevna Alliluyeva",
-            "procedure": "purge-1921",
+            "case": "generated",
+            "title": "Generated case generated",
+            "procedure": "appeal",
             "outcome": "pending",
-            "state": "intercession",
-            "states": ["member", "expelled", "intercession"],
+            "state": "appealed",
+            "states": ["member", "expelled", "appealed"],
             "partial": True,
             "illegal": None,
         }
-        case = book.case("alliluyeva")
         assert events == [
-            {**e.to_mapping(), "from": before, "to": after}
-            for e, before, after in zip(
-                case.events[:5],
-                ["member", *ALLILUYEVA_STATES[:4]],
-                ALLILUYEVA_STATES[:5],
-                strict=True,
-            )
+            {**case.events[0].to_mapping(), "from": "member", "to": "member"},
+            {**case.events[1].to_mapping(), "from": "member", "to": "expelled"},
+            {**case.events[2].to_mapping(), "from": "expelled", "to": "appealed"},
         ]
-        assert [(e["id"], e["from"], e["to"]) for e in events[3:]] == [
-            ("expelled", "member", "expelled"),
-            ("lenin-intercedes", "expelled", "intercession"),
-        ]
+
+
+class TestUntilAnEvent:
+    def test_until_the_last_event_is_not_partial(self) -> None:
+        """until=N with N events: every event replayed, and nothing left out."""
+        history = replay(case_from_kinds(APPEAL, KINDS), APPEAL, until=4)
+        assert (len(history.steps), history.stopped_after, history.is_partial) == (4, 4, False)
+        assert (history.outcome, history.to_mapping()["partial"]) == ("reinstated", False)
+
+    def test_until_the_one_before_last_is_partial(self) -> None:
+        """until=N-1: the last event is left out, and the history says so."""
+        history = replay(case_from_kinds(APPEAL, KINDS), APPEAL, until=3)
+        assert [s.event.seq for s in history.steps] == [1, 2, 3]
+        assert (history.stopped_after, history.is_partial) == (3, True)
+        assert (history.state, history.outcome) == ("appealed", "pending")
+
+    def test_until_beyond_the_end_stops_at_the_end(self) -> None:
+        """until past the last event: the whole case, stopped after its last event."""
+        history = replay(case_from_kinds(APPEAL, KINDS), APPEAL, until=99)
+        assert (len(history.steps), history.stopped_after, history.is_partial) == (4, 4, False)
+
+    def test_until_zero_replays_nothing(self) -> None:
+        """until=0: no step; the case rests in the initial state, pending."""
+        history = replay(case_from_kinds(APPEAL, KINDS), APPEAL, until=0)
+        assert (history.steps, history.state, history.outcome) == ((), "member", "pending")
+        assert (history.stopped_after, history.is_partial) == (0, True)
+
+    def test_a_bundled_case_to_its_last_event(self, book: Casebook) -> None:
+        """The bundled cases: until their last event is whole, until the one before is not."""
+        for case_id, case in book.cases.items():
+            n = len(case.events)
+            whole = book.replay(case_id, until=n)
+            assert (whole.stopped_after, whole.is_partial) == (n, False)
+            assert (whole.steps, whole.outcome) == (book.replay(case_id).steps, "reinstated")
+            cut = book.replay(case_id, until=n - 1)
+            assert (cut.stopped_after, cut.is_partial, len(cut.steps)) == (n - 1, True, n - 1)
 
 
 class TestUntilADate:
-    def test_stops_before_the_first_event_not_certainly_by_then(self, book: Casebook) -> None:
-        """until 1917: the three facts of 1917 only (the expulsion is 'on or before 1921')."""
-        history = book.replay("alliluyeva", until="1917")
-        assert [s.event.id for s in history.steps] == [
-            "family-known",
-            "father-services",
-            "july-days-shelter",
-        ]
-        assert (history.stopped_after, history.is_partial, history.state) == (3, True, "member")
+    CASE = dated(KINDS, ["1917", "1921-10-01", "1921-11", "1921-12-20"])
 
-    def test_a_date_after_every_known_date(self, book: Casebook) -> None:
-        """The reinstatement is only 'on or after' the letter: no date covers it."""
-        history = book.replay("alliluyeva", until="1990")
-        assert (history.stopped_after, history.is_partial) == (6, True)
+    @pytest.mark.parametrize(
+        ("until", "stopped", "partial"),
+        [
+            ("1921-12-20", 4, False),
+            ("1921-12-31", 4, False),
+            ("1921-12-19", 3, True),
+            ("1921-11-30", 3, True),
+            ("1921-11-29", 2, True),
+            ("1921", 4, False),
+            ("1917", 1, True),
+            ("1916", 0, True),
+        ],
+    )
+    def test_stops_before_the_first_event_not_certainly_by_then(
+        self, until: str, stopped: int, partial: bool
+    ) -> None:
+        """A month counts by its last day: 1921-11 is not certainly by 29 November."""
+        history = replay(self.CASE, APPEAL, until=HistDate.parse(until))
+        assert [s.event.seq for s in history.steps] == list(range(1, stopped + 1))
+        assert (history.stopped_after, history.is_partial) == (stopped, partial)
 
-    def test_a_date_covering_every_event(self, purge: Procedure) -> None:
-        """Every event known by the date: the whole case, stopped after its last event."""
-        case = case_from_kinds(purge, ["expel", "appeal", "reinstate"])
-        days = ["1921-10-01", "1921-11", "1921-12-20"]
-        dated = attrs.evolve(
-            case,
-            events=tuple(
-                attrs.evolve(e, date=HistDate.parse(d))
-                for e, d in zip(case.events, days, strict=True)
-            ),
-        )
-        history = replay(dated, purge, until=HistDate.parse("1921-12-20"))
-        assert (len(history.steps), history.stopped_after, history.is_partial) == (3, 3, False)
-        history = replay(dated, purge, until=HistDate.parse("1921-12-19"))
-        assert (len(history.steps), history.stopped_after, history.is_partial) == (2, 2, True)
-        history = replay(dated, purge, until=HistDate.parse("1921-11-29"))
-        assert (len(history.steps), history.stopped_after, history.is_partial) == (1, 1, True)
-
-    def test_an_undated_event_is_not_known_by_any_date(self, purge: Procedure) -> None:
+    def test_an_undated_event_is_not_known_by_any_date(self) -> None:
         """An event the sources do not date stops a replay until a date, before it."""
-        case = case_from_kinds(purge, ["expel", "appeal"])
-        history = replay(case, purge, until=HistDate.parse("1990"))
+        history = replay(case_from_kinds(APPEAL, KINDS), APPEAL, until=HistDate.parse("1990"))
         assert (history.steps, history.stopped_after, history.is_partial) == ((), 0, True)
 
-    def test_a_date_with_an_open_end_stops_at_once(self, book: Casebook, purge: Procedure) -> None:
-        """A date with no upper bound is never reached: replay stops before the first event."""
-        history = replay(book.case("alliluyeva"), purge, until=HistDate.parse("1921-12-20/.."))
+    def test_an_open_end_is_never_reached(self) -> None:
+        """An event 'on or after' a day is not certainly by any date."""
+        case = dated(["expel", "appeal"], ["1921-10-01", "1921-12-20/.."])
+        history = replay(case, APPEAL, until=HistDate.parse("1990"))
+        assert (history.stopped_after, history.state) == (1, "expelled")
+
+    def test_a_date_with_no_end_stops_at_once(self) -> None:
+        """Replay until a date with no upper bound stops before the first event."""
+        history = replay(self.CASE, APPEAL, until=HistDate.parse("1921-12-20/.."))
         assert (history.steps, history.stopped_after) == ((), 0)
 
 
@@ -198,9 +227,10 @@ class TestUntilAString:
 
     def test_four_digits_are_a_year(self, book: Casebook) -> None:
         """'1921' is the end of 1921, not event 1921."""
-        history = book.replay("kasparova-popova", until="1921")
-        assert (history.stopped_after, history.state) == (9, "verification_requested")
-        assert book.replay("alliluyeva", until="1917").stopped_after == 3
+        for case_id, case in book.cases.items():
+            by_date = replay(case, book.procedure_of(case), until=HistDate.parse("1921"))
+            assert book.replay(case_id, until="1921") == by_date
+            assert by_date.stopped_after is not None and by_date.stopped_after < 1921
 
     @pytest.mark.parametrize(
         ("until", "message"),
@@ -226,30 +256,27 @@ class TestUntilAString:
 
 
 class TestNotStrict:
-    def test_strict_raises(self, purge: Procedure) -> None:
-        """By default an event the procedure does not allow raises."""
-        case = case_from_kinds(purge, ["expel", "reinstate", "appeal"])
-        with pytest.raises(IllegalTransition) as err:
-            replay(case, purge)
-        assert err.value.event == case.events[1]
+    CASE = case_from_kinds(APPEAL, ["expel", "reinstate", "appeal"])
 
-    def test_the_history_keeps_the_illegal_step(self, purge: Procedure) -> None:
+    def test_strict_raises(self) -> None:
+        """By default an event the procedure does not allow raises."""
+        with pytest.raises(IllegalTransition) as err:
+            replay(self.CASE, APPEAL)
+        assert err.value.event == self.CASE.events[1]
+        assert str(err.value) == (
+            "event 'generated-2' (reinstate) cannot follow state 'expelled'; allowed here: appeal"
+        )
+
+    def test_the_history_keeps_the_illegal_step(self) -> None:
         """strict=False: the history stops before the illegal event and keeps it."""
-        case = case_from_kinds(purge, ["expel", "reinstate", "appeal"])
-        history = replay(case, purge, strict=False)
+        history = replay(self.CASE, APPEAL, strict=False)
         assert [s.event.seq for s in history.steps] == [1]
         assert (history.state, history.states, history.outcome) == (
             "expelled",
             ("member", "expelled"),
             "illegal",
         )
-        assert history.illegal_event == case.events[1]
-        assert history.illegal is not None
-        assert (history.illegal.seq, history.illegal.event, history.illegal.kind) == (
-            2,
-            "generated-2",
-            "reinstate",
-        )
+        assert history.illegal_event == self.CASE.events[1]
         assert (history.stopped_after, history.is_partial) == (None, False)
         assert history.to_mapping()["illegal"] == {
             "case": "",
@@ -257,26 +284,32 @@ class TestNotStrict:
             "event": "generated-2",
             "kind": "reinstate",
             "state": "expelled",
-            "allowed": ["appeal", "intercede", "request_verification"],
+            "allowed": ["appeal"],
             "unmet": "",
             "message": "event 'generated-2' (reinstate) cannot follow state 'expelled'; "
-            "allowed here: appeal, intercede, request_verification",
+            "allowed here: appeal",
         }
 
-    def test_a_legal_history_has_no_illegal_step(self, book: Casebook, purge: Procedure) -> None:
+    def test_the_illegal_event_is_found_by_its_number(self) -> None:
+        """illegal_event is the case's event at the illegal step, later ones too."""
+        case = case_from_kinds(APPEAL, ["expel", "appeal", "ask", "expel", "appeal"])
+        history = replay(case, APPEAL, strict=False)
+        assert history.illegal_event == case.events[3]
+        assert len(history.steps) == 3
+
+    def test_a_legal_history_has_no_illegal_step(self) -> None:
         """strict=False on a legal case is the strict replay."""
-        case = book.case("alliluyeva")
-        history = replay(case, purge, strict=False)
-        assert history == replay(case, purge)
+        case = case_from_kinds(APPEAL, KINDS)
+        history = replay(case, APPEAL, strict=False)
+        assert history == replay(case, APPEAL)
         assert (history.illegal, history.illegal_event, history.outcome) == (
             None,
             None,
             "reinstated",
         )
 
-    def test_until_before_the_illegal_event(self, purge: Procedure) -> None:
+    def test_until_before_the_illegal_event(self) -> None:
         """Stopping before the illegal event: a partial, legal history."""
-        case = case_from_kinds(purge, ["expel", "reinstate", "appeal"])
-        history = replay(case, purge, strict=False, until=1)
+        history = replay(self.CASE, APPEAL, strict=False, until=1)
         assert (history.illegal, history.outcome, history.stopped_after) == (None, "pending", 1)
         assert history.is_partial
