@@ -58,5 +58,7 @@ class TestUntrustedText:
         assert "\x1b" not in text
 
     def test_safe_makes_control_characters_visible(self) -> None:
-        """Control characters become their escapes; newlines stay."""
-        assert safe("a\x1b[2Jb\x07\nc\td") == "a\\x1b[2Jb\\x07\nc    d"
+        """Control characters become their escapes; a line break too, but in prose
+        it is a space (tests/test_terminal.py: every command, every field)."""
+        assert safe("a\x1b[2Jb\x07\nc\td") == "a\\x1b[2Jb\\x07\\nc\\td"
+        assert safe("a\x1b[2Jb\x07\nc\td", prose=True) == "a\\x1b[2Jb\\x07 c    d"

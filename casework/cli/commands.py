@@ -24,7 +24,7 @@ from casework.load.casebook import Casebook, load_casebook, open_whatif
 from casework.load.check import check_files
 from casework.load.folder import bundled_scenarios
 from casework.model.replay import History
-from casework.views.theme import Block, plain
+from casework.views.theme import HIDDEN, Block, plain, safe
 from casework.views.timeline import Timeline
 
 __all__ = ["COMMANDS", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "Streams"]
@@ -71,7 +71,14 @@ def _incomplete(book: Casebook, io: Streams) -> int:
 
 
 def _json(io: Streams, data: Any) -> None:
-    io.out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
+    """JSON on standard output: UTF-8 text where the output takes it (else ASCII
+    with escapes), and never a character that acts on a terminal or hides."""
+    utf = io.out.encoding.lower().replace("_", "-").startswith("utf")
+    text = json.dumps(data, ensure_ascii=not utf, indent=2)
+    # What acts on a terminal or hides is written as its \u escape (the same data);
+    # json.dumps escapes the C0 controls, and a line break here is the layout's own.
+    text = HIDDEN.sub(lambda m: m[0] if m[0] == "\n" else json.dumps(m[0])[1:-1], text)
+    io.out.out(text, highlight=False)
 
 
 def _inputs(book: Casebook, *named: str) -> list[Path]:
@@ -238,7 +245,8 @@ def diagram(args: argparse.Namespace, io: Streams) -> int:
         subjects, title = [book.procedures[p] for p in sorted(book.procedures)], ""
     _warn(book, io)
     text = "\n".join(mermaid(s, format=args.format, title=title or None) for s in subjects)
-    io.out.out(text, end="", highlight=False)
+    # Line by line, as any text from a file: the diagram's own line breaks stay.
+    io.out.out("\n".join(safe(line) for line in text.split("\n")), end="", highlight=False)
     return EXIT_OK
 
 

@@ -17,7 +17,7 @@ from casework.cli.commands import COMMANDS, EXIT_INPUT, EXIT_USAGE, Streams
 from casework.cli.parser import UsageError, build_parser, parse
 from casework.errors import CaseFileError, CaseworkError
 from casework.model.steps import IllegalTransition
-from casework.views.theme import make_console, plain
+from casework.views.theme import make_console, plain, safe
 
 __all__ = ["main", "script"]
 
@@ -38,18 +38,18 @@ def main(
     try:
         args = parse(parser, argv)
     except UsageError as usage:
-        err.print(plain(usage.usage or parser.format_usage().rstrip()))
+        _lines(err, usage.usage or parser.format_usage().rstrip())
         err.print(plain(str(usage)), style="error", soft_wrap=True)
         return EXIT_USAGE
     except SystemExit as done:  # --help and --version
         return int(done.code or 0)
     if args.command is None:
-        out.print(plain(parser.format_help().rstrip()))
+        _lines(out, parser.format_help().rstrip())
         return EXIT_USAGE
     try:
         return COMMANDS[args.command](args, Streams(out, err, ask or out.input))
     except UsageError as usage:  # found once the scenarios are loaded
-        err.print(plain(parser.commands[args.command].format_usage().rstrip()))
+        _lines(err, parser.commands[args.command].format_usage().rstrip())
         err.print(plain(str(usage)), style="error", soft_wrap=True)
         return EXIT_USAGE
     except CaseFileError as problem:
@@ -82,6 +82,11 @@ def main(
             soft_wrap=True,
         )
         return EXIT_INTERNAL
+
+
+def _lines(console: Console, text: str) -> None:
+    """Several lines of casework's own text (help, usage), each shown literally."""
+    console.print(Text("\n".join(safe(line) for line in text.split("\n"))))
 
 
 def script() -> None:

@@ -18,6 +18,7 @@ from transitions.extensions.diagrams_mermaid import DigraphMock
 
 from casework.model.procedure import PENDING, Procedure
 from casework.model.replay import History
+from casework.views.theme import HIDDEN
 
 __all__ = ["FORMATS", "diagram"]
 
@@ -98,6 +99,12 @@ def _labels(procedure: Procedure, history: History | None) -> dict[tuple[str, st
     return labels
 
 
+def _string(text: str) -> str:
+    """A JSON string (so a YAML one) in which nothing acts on a terminal or breaks
+    the line: such characters are written as their escapes."""
+    return HIDDEN.sub(lambda m: json.dumps(m[0])[1:-1], json.dumps(text, ensure_ascii=False))
+
+
 def _title(subject: Procedure | History) -> str:
     if isinstance(subject, History):
         case = subject.case
@@ -141,7 +148,7 @@ def diagram(
         graph_engine="mermaid",
         # transitions writes the title between '---' lines: Mermaid's front matter,
         # YAML, of which a JSON string is a valid value.
-        title="title: " + json.dumps(title or _title(subject), ensure_ascii=False),
+        title="title: " + _string(title or _title(subject)),
     )
     assert isinstance(machine, _DiagramMachine)
     machine.style_attributes = _styles(history.outcome if history is not None else None)

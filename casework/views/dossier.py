@@ -20,7 +20,7 @@ from rich.text import Text
 from casework.model.events import BACKGROUND
 from casework.model.people import Person, Relation
 from casework.model.replay import History
-from casework.views.theme import Block, References, names, outcome_style, plain
+from casework.views.theme import Block, References, names, outcome_style, plain, prose
 
 __all__ = ["Dossier"]
 
@@ -78,19 +78,21 @@ class Dossier:
         doc = self.refs.documents.get(rel.citation.document)
         title = (doc.short_title or doc.title) if doc else rel.citation.document
         where = f"{title}, {rel.citation.locator}" if rel.citation.locator else title
-        return plain(f"— “{rel.citation.quote}” ({where})", "case.cite")
+        return Text.assemble(
+            prose(f"— “{rel.citation.quote}”", "case.cite"), plain(f" ({where})", "case.cite")
+        )
 
     def _basis(self, rel: Relation) -> list[Text]:
         if rel.basis != "inferred":
             return []
-        return [Text.assemble(("inferred: ", "case.basis.inferred"), plain(rel.reasoning))]
+        return [Text.assemble(("inferred: ", "case.basis.inferred"), prose(rel.reasoning))]
 
     def heading(self) -> Block:
         """The case's title, id and summary."""
         case = self.history.case
         lines = [Text.assemble(plain(case.title, "case.title"), " · ", plain(case.id, "case.id"))]
         if case.summary:
-            lines.append(plain(case.summary, "case.summary"))
+            lines.append(prose(case.summary, "case.summary"))
         if self.whatif:
             lines.append(
                 Text.assemble(("What-if: ", "case.basis.hypothetical"), plain(self.whatif))
@@ -111,7 +113,7 @@ class Dossier:
             name.append_text(plain(f" — {person.full_name}"))
         body: list[RenderableType] = [name]
         if person.description:
-            body.append(plain(person.description, "case.note"))
+            body.append(prose(person.description, "case.note"))
         lines.append(Block(*body, indent=4))
         return Block(*lines)
 
@@ -124,7 +126,7 @@ class Dossier:
                 body: list[RenderableType] = [plain(self._name(rel.person), "case.who")]
                 other = self._person(rel.person)
                 if other and other.description:
-                    body.append(plain(other.description, "case.note"))
+                    body.append(prose(other.description, "case.note"))
                 body += [self._cite(rel), *self._basis(rel)]
                 rows.append((rel.relation, body))
             elif rel.person == pid:
@@ -139,7 +141,7 @@ class Dossier:
                 if group.members_reasoning:
                     body.append(
                         Text.assemble(
-                            ("inferred: ", "case.basis.inferred"), plain(group.members_reasoning)
+                            ("inferred: ", "case.basis.inferred"), prose(group.members_reasoning)
                         )
                     )
                 rows.append(("member of", body))
@@ -165,7 +167,7 @@ class Dossier:
             body: list[RenderableType] = [plain(label)]
             person = self._person(pid)
             if person and person.description:
-                body.append(plain(person.description, "case.note"))
+                body.append(prose(person.description, "case.note"))
             for rel in self._relations():
                 if rel.person == pid and rel.of != member:
                     tie = f"{rel.relation} of: {self._name(rel.of)}"
@@ -200,7 +202,7 @@ class Dossier:
             body: list[RenderableType] = [head]
             if doc is not None:
                 if doc.provenance:
-                    body.append(plain(doc.provenance))
+                    body.append(prose(doc.provenance))
                 body.append(plain(f"Text: {doc.file}", "case.cite"))
             lines.append(Block(*body, indent=4))
         return Block(*lines)
@@ -215,10 +217,12 @@ class Dossier:
             head = Text.assemble(
                 (f"Stopped after event {h.stopped_after}: ", "case.label"),
                 ("state ", ""),
-                (h.state, "case.state"),
+                plain(h.state, "case.state"),
             )
         else:
-            head = Text.assemble(("Outcome: ", "case.label"), (h.outcome, outcome_style(h.outcome)))
+            head = Text.assemble(
+                ("Outcome: ", "case.label"), plain(h.outcome, outcome_style(h.outcome))
+            )
             last = moving[-1] if moving else None
             if last is not None:
                 head.append_text(plain(f" (event {last.seq}, {last.date.display()})", "case.note"))
@@ -230,15 +234,16 @@ class Dossier:
         return Block(
             Text(""),
             head,
-            Text.assemble(("Path: ", "case.label"), (" → ".join(h.states), "case.state")),
+            Text.assemble(("Path: ", "case.label"), plain(" → ".join(h.states), "case.state")),
             Text.assemble(("Evidence: ", "case.label"), plain(evidence)),
         )
 
     @staticmethod
     def _table(rows: list[tuple[str, list[RenderableType]]]) -> Block:
         table = Table(box=None, show_header=False, show_edge=False, padding=(0, 2, 0, 0))
-        table.add_column(no_wrap=False, max_width=24)
-        table.add_column(ratio=1)
+        # Long words fold rather than end in "…": text from a file is shown whole.
+        table.add_column(no_wrap=False, max_width=24, overflow="fold")
+        table.add_column(ratio=1, overflow="fold")
         for label, body in rows:
             table.add_row(plain(label, "case.label"), Block(*body))
         return Block(table, indent=4)

@@ -24,15 +24,16 @@ class CaseTree:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="case.label")
-        table.add_column("case / what-if")
+        # Long words fold rather than end in "…": text from a file is shown whole.
+        table.add_column("case / what-if", overflow="fold")
         table.add_column("events", justify="right")
-        table.add_column("outcome", no_wrap=True)
+        table.add_column("outcome", overflow="fold")
 
         def add(label: Text, item: Listed, pad: int) -> None:
             table.add_row(
                 Group(label, Padding(plain(item.title), (0, 0, 0, pad))),
-                str(item.events),
-                Text(item.outcome, outcome_style(item.outcome)),
+                Text(str(item.events)),
+                plain(item.outcome, outcome_style(item.outcome)),
             )
 
         def add_whatifs(children: dict[str, list[Listed]], base: str, depth: int) -> None:

@@ -52,7 +52,7 @@ class PathsView:
                 continue
             n = r.count(outcome)
             head = Text.assemble(
-                (outcome, outcome_style(outcome)), f": {n} simple path{'s' if n != 1 else ''}"
+                plain(outcome, outcome_style(outcome)), f": {n} simple path{'s' if n != 1 else ''}"
             )
             shortest = r.shortest_to(outcome)
             if shortest is not None:

@@ -17,6 +17,7 @@ from casework.model.documents import Document
 from casework.model.people import Person
 
 __all__ = [
+    "HIDDEN",
     "THEME",
     "Block",
     "Hanging",
@@ -25,6 +26,7 @@ __all__ = [
     "names",
     "outcome_style",
     "plain",
+    "prose",
     "safe",
 ]
 
@@ -81,18 +83,63 @@ THEME = Theme(
     }
 )
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: What a terminal would act on or hide rather than show: C0 and C1 controls (ESC
+#: starts every escape sequence; \r, \b and \n can overwrite or forge lines), the
+#: format characters (bidi overrides and isolates U+202A-U+202E, U+2066-U+2069,
+#: zero-width U+200B-U+200D, U+2060, U+FEFF, the soft hyphen...), lone surrogates
+#: (a file name that is not UTF-8) and the line and paragraph separators U+2028,
+#: U+2029: Unicode categories Cc, Cf, Cs, Zl and Zp (tests/test_terminal.py checks
+#: the list against unicodedata), and the Cf characters of Unicode 15.
+HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# In prose, a line break of the file (and the spaces around it) is a space: the
+# view wraps prose to the reader's width.
+_PROSE_BREAK = re.compile(r"[ \t]*(?:(?:\r\n|\n)[ \t]*)+")
 
 
-def safe(text: str) -> str:
-    """Text from a file with control characters made visible (``\\x1b``), tabs as spaces."""
-    text = text.replace("\t", "    ")
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _SHORT:
+        return _SHORT[char]
+    return (
+        f"\\x{code:02x}"
+        if code < 0x100
+        else f"\\u{code:04x}"
+        if code < 0x10000
+        else f"\\U{code:08x}"
+    )
+
+
+def safe(text: str, *, prose: bool = False) -> str:
+    """Text from a file as it may reach a terminal: every character a terminal
+    would act on or not show is written as its escape (``\\x1b``, ``\\u202e``,
+    ``\\u200b``, ``\\n``), so the text is one line and reads as written.
+
+    With ``prose=True`` (summaries, quotes, reasoning, notes: text the view
+    wraps), a line break of the file and the spaces around it are one space and
+    a tab is four spaces; the other characters are escaped as in one-line text.
+    """
+    if prose:
+        text = _PROSE_BREAK.sub(" ", text).replace("\t", "    ")
+    return HIDDEN.sub(_escape, text)
 
 
 def plain(text: str, style: str = "") -> Text:
-    """A Text of untrusted content: never parsed as markup."""
+    """A Text of one line of untrusted content (an id, a name, a title, a file
+    name, a message): never parsed as markup, nothing hidden, no line break."""
     return Text(safe(text), style=style)
+
+
+def prose(text: str, style: str = "") -> Text:
+    """A Text of untrusted prose (a summary, a quote, reasoning): as :func:`plain`,
+    but the file's line breaks are spaces, so the view wraps it."""
+    return Text(safe(text, prose=True), style=style)
 
 
 def make_console(**kwargs: object) -> Console:

@@ -7,7 +7,7 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.text import Text
 
 from casework.model.replay import History, Step
-from casework.views.theme import Block, References, names, outcome_style, plain
+from casework.views.theme import Block, References, names, outcome_style, plain, prose
 
 __all__ = ["StepView", "Timeline"]
 
@@ -43,10 +43,12 @@ class StepView:
         step = self.step
         if step.moved:
             return Text.assemble(
-                (step.before, "case.state"), (" → ", "case.arrow"), (step.after, "case.state")
+                plain(step.before, "case.state"),
+                (" → ", "case.arrow"),
+                plain(step.after, "case.state"),
             )
         if step.event.moves_state:
-            return Text.assemble((step.after, "case.state"), (" (unchanged)", "case.arrow"))
+            return Text.assemble(plain(step.after, "case.state"), (" (unchanged)", "case.arrow"))
         return Text("background", "case.background")
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -67,20 +69,20 @@ class StepView:
         body: list[RenderableType] = []
         who = self.who()
         if who:
-            body.append(Text.assemble((f"{ev.kind}: ", "case.label"), plain(who, "case.who")))
+            body.append(Text.assemble(plain(f"{ev.kind}: ", "case.label"), plain(who, "case.who")))
         if ev.summary:
-            body.append(plain(ev.summary, "case.summary.event"))
+            body.append(prose(ev.summary, "case.summary.event"))
         if ev.citation is not None:
-            body.append(plain(f"“{ev.citation.quote}”", "case.quote"))
+            body.append(prose(f"“{ev.citation.quote}”", "case.quote"))
             body.append(plain(self.citation(), "case.cite"))
         if ev.basis in ("inferred", "hypothetical"):
             body.append(
-                Text.assemble((f"{ev.basis}: ", f"case.basis.{ev.basis}"), plain(ev.reasoning))
+                Text.assemble(plain(f"{ev.basis}: ", f"case.basis.{ev.basis}"), prose(ev.reasoning))
             )
         if ev.date_basis:
-            body.append(Text.assemble(("date: ", "case.note"), plain(ev.date_basis, "case.note")))
+            body.append(Text.assemble(("date: ", "case.note"), prose(ev.date_basis, "case.note")))
         if ev.note:
-            body.append(Text.assemble(("note: ", "case.note"), plain(ev.note, "case.note")))
+            body.append(Text.assemble(("note: ", "case.note"), prose(ev.note, "case.note")))
         yield Block(*body, indent=4)
 
 
@@ -98,7 +100,7 @@ class Timeline:
             Text.assemble(plain(case.title, "case.title"), " · ", plain(case.id, "case.id"))
         ]
         if case.summary:
-            lines.append(plain(case.summary, "case.summary"))
+            lines.append(prose(case.summary, "case.summary"))
         lines.append(
             Text.assemble(("Procedure: ", "case.label"), plain(self.history.procedure.title))
         )
@@ -112,17 +114,19 @@ class Timeline:
     def ending(self) -> Block:
         """Where the replay ended: the outcome (or the state, part-way) and the path."""
         h = self.history
-        path = Text(" → ".join(h.states), "case.state")
+        path = plain(" → ".join(h.states), "case.state")
         if h.is_partial:
             label = Text.assemble(
                 (f"Stopped after event {h.stopped_after} of {len(h.case.events)}: ", "case.label"),
                 ("state ", ""),
-                (h.state, "case.state"),
+                plain(h.state, "case.state"),
             )
             lines = [label]
         else:
             lines = [
-                Text.assemble(("Outcome: ", "case.label"), (h.outcome, outcome_style(h.outcome)))
+                Text.assemble(
+                    ("Outcome: ", "case.label"), plain(h.outcome, outcome_style(h.outcome))
+                )
             ]
         lines.append(Text.assemble(("Path: ", "case.label"), path))
         return Block(Text(""), *lines)

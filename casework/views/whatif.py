@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casework.model.compare import Comparison, Row
-from casework.views.theme import Block, outcome_style, plain
+from casework.views.theme import Block, outcome_style, plain, prose
 from casework.views.timeline import StepView
 
 __all__ = ["WhatIfView"]
@@ -29,7 +29,7 @@ def _whatif_cell(
     head = Text.assemble((f"{ev.seq:>3} ", "case.seq"), plain(ev.date.display(), "case.date"))
     if ev.date_hypothetical:
         head.append(" (hypothetical)", "case.basis.hypothetical")
-    body: list[RenderableType] = [Text.assemble(plain(ev.id), (f" ({ev.kind})", "case.label"))]
+    body: list[RenderableType] = [Text.assemble(plain(ev.id), plain(f" ({ev.kind})", "case.label"))]
     if mark == "illegal":
         why = f" ({unmet})" if unmet else ""
         body.append(
@@ -51,12 +51,12 @@ def _whatif_cell(
     elif right and shown:
         body.append(Text.assemble(("changed: ", "whatif.changed"), plain(", ".join(shown))))
     if right and (ev.basis == "hypothetical" or row.status == "inserted"):
-        body.append(plain(ev.summary))
+        body.append(prose(ev.summary))
         body.append(
-            Text.assemble(("hypothetical: ", "case.basis.hypothetical"), plain(ev.reasoning))
+            Text.assemble(("hypothetical: ", "case.basis.hypothetical"), prose(ev.reasoning))
         )
     if right and "date" in row.changes and ev.date_basis:
-        body.append(Text.assemble(("date: ", "case.note"), plain(ev.date_basis, "case.note")))
+        body.append(Text.assemble(("date: ", "case.note"), prose(ev.date_basis, "case.note")))
     return Group(*top, head, Block(*body, indent=4))
 
 
@@ -86,7 +86,7 @@ class WhatIfView:
             Text.assemble(("Based on: ", "case.label"), plain(based)),
         ]
         if w.description:
-            lines.append(plain(w.description, "case.summary"))
+            lines.append(prose(w.description, "case.summary"))
         if w.edits:
             lines.append(Text("Edits:", "case.label"))
             lines.extend(Block(plain(f"- {e.describe()}"), indent=2) for e in w.edits)
@@ -126,8 +126,9 @@ class WhatIfView:
         table = Table(
             box=None, padding=(0, 1, 0, 0), expand=True, show_edge=False, header_style="case.label"
         )
-        table.add_column(self.base_label, ratio=1)
-        table.add_column("What if", ratio=1)
+        # Long words fold rather than end in "…": text from a file is shown whole.
+        table.add_column(plain(self.base_label), ratio=1, overflow="fold")
+        table.add_column(Text("What if"), ratio=1, overflow="fold")
         ill = c.counterfactual.illegal
         for n, row in enumerate(c.differing):
             table.add_row(
@@ -151,11 +152,11 @@ class WhatIfView:
             ("Outcome in what-if: ", c.counterfactual),
         ):
             lines.append(
-                Text.assemble((label, "case.label"), (r.outcome, outcome_style(r.outcome)))
+                Text.assemble((label, "case.label"), plain(r.outcome, outcome_style(r.outcome)))
             )
-            path = Text(" → ".join(r.states), "case.state")
+            path = plain(" → ".join(r.states), "case.state")
             if r.illegal is not None:
-                path.append(f" ✗ {r.illegal.kind}", "whatif.illegal")
+                path.append_text(plain(f" ✗ {r.illegal.kind}", "whatif.illegal"))
             lines.append(Block(Text.assemble(("Path: ", "case.label"), path), indent=2))
         lines.append(Text.assemble(("Finding: ", "case.label"), plain(c.finding + ".")))
         lines.extend(Text.assemble(("Note: ", "case.label"), plain(n + ".")) for n in c.notes)
