@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -185,3 +186,164 @@ class TestFold:
     def test_empty_stream(self, book: Casebook) -> None:
         """No rows, no cases."""
         assert list(compile_procedure(book.procedures["purge-1921"]).fold([])) == []
+
+
+#: An appeal in miniature, with a rule: reinstatement after two intercessions.
+APPEAL = Procedure(
+    "appeal",
+    "An appeal",
+    "member",
+    (
+        StateDef("member"),
+        StateDef("expelled"),
+        StateDef("appealed"),
+        StateDef("intercession"),
+        StateDef("reinstated", final=True),
+    ),
+    (
+        TransitionDef("expel", ("member",), "expelled"),
+        TransitionDef("appeal", ("expelled",), "appealed"),
+        TransitionDef("intercede", ("expelled", "appealed", "intercession"), "intercession"),
+        TransitionDef("ask", ("appealed", "intercession"), None),
+        TransitionDef("reinstate", ("intercession",), "reinstated", requires=(("intercede", 2),)),
+        TransitionDef("reinstate", ("appealed",), "reinstated"),
+    ),
+)
+
+
+class TestTable:
+    def test_triggers_in_the_machines_order(self) -> None:
+        """Each trigger once, in the order the procedure defines them."""
+        table = compile_procedure(APPEAL)
+        assert table.triggers == ("expel", "appeal", "intercede", "ask", "reinstate")
+        assert table.procedure is APPEAL
+
+    def test_allowed_counts_nothing_unless_told(self) -> None:
+        """Without counts no earlier event is counted; with them, the rule is asked."""
+        table = compile_procedure(APPEAL)
+        assert table.allowed("intercession") == ("intercede", "ask")
+        assert table.allowed("intercession", Counter(intercede=1)) == ("intercede", "ask")
+        assert table.allowed("intercession", Counter(intercede=2)) == (
+            "intercede",
+            "ask",
+            "reinstate",
+        )
+        assert table.allowed("appealed") == ("intercede", "ask", "reinstate")
+        assert table.allowed("reinstated") == ()
+
+    def test_unmet(self) -> None:
+        """Why a rule stops a kind in a state: only where the rule's transition starts."""
+        table = compile_procedure(APPEAL)
+        assert table.unmet("intercession", "reinstate") == (
+            "requires 2 × intercede (found 0) before it"
+        )
+        assert table.unmet("intercession", "reinstate", Counter(intercede=1)) == (
+            "requires 2 × intercede (found 1) before it"
+        )
+        assert table.unmet("intercession", "reinstate", Counter(intercede=2)) == ""
+        assert table.unmet("expelled", "reinstate") == ""
+        assert table.unmet("intercession", "appeal") == ""
+
+    def test_failure(self) -> None:
+        """The illegal step at index i is event i + 1, with no id, as replay reports it."""
+        table = compile_procedure(APPEAL)
+        assert table.failure(3, "reinstate", "intercession", Counter(intercede=1)) == IllegalStep(
+            seq=4,
+            event="",
+            kind="reinstate",
+            state="intercession",
+            allowed=("intercede", "ask"),
+            unmet="requires 2 × intercede (found 1) before it",
+        )
+
+
+class TestFoldRows:
+    def rows(self, *cases: tuple[str, list[str]]) -> list[tuple[str, str, int]]:
+        """Rows for each case, the day of each row its place in the stream."""
+        out: list[tuple[str, str, int]] = []
+        for case, kinds in cases:
+            for kind in kinds:
+                out.append((case, kind, len(out)))
+        return out
+
+    def test_results_in_order_with_counts_and_days(self) -> None:
+        """One result per case, in order: states, events, and the days of the first
+        and last moves; a background row counts as an event but moves nothing."""
+        table = compile_procedure(APPEAL)
+        rows = self.rows(
+            ("a", [BACKGROUND, "expel", "appeal", "ask", "reinstate", BACKGROUND]),
+            ("b", [BACKGROUND]),
+            ("c", ["expel", "intercede", "intercede", "reinstate"]),
+        )
+        assert list(table.fold(rows)) == [
+            ("a", "reinstated", ("member", "expelled", "appealed", "reinstated"), None, 6, 1, 4),
+            ("b", "member", ("member",), None, 1, None, None),
+            (
+                "c",
+                "reinstated",
+                ("member", "expelled", "intercession", "reinstated"),
+                None,
+                4,
+                7,
+                10,
+            ),
+        ]
+
+    def test_a_failed_case_skips_its_later_rows(self) -> None:
+        """After its first illegal row a case stops; its rows still count, the next case
+        starts afresh, with no earlier events counted."""
+        table = compile_procedure(APPEAL)
+        rows = self.rows(
+            ("a", ["expel", "intercede", "reinstate", "intercede", "reinstate"]),
+            ("b", ["expel", "intercede", "reinstate"]),
+        )
+        a, b = table.fold(rows)
+        assert (a.state, a.states, a.events, a.first_day, a.last_day) == (
+            "intercession",
+            ("member", "expelled", "intercession"),
+            5,
+            0,
+            1,
+        )
+        assert a.failure == IllegalStep(
+            seq=3,
+            event="",
+            kind="reinstate",
+            state="intercession",
+            allowed=("intercede", "ask"),
+            unmet="requires 2 × intercede (found 1) before it",
+        )
+        assert b.failure is not None
+        assert (b.failure.seq, b.failure.unmet) == (3, "requires 2 × intercede (found 1) before it")
+
+    def test_without_rules(self) -> None:
+        """A procedure with no rule folds the same rows to the same results."""
+        plain = APPEAL.evolve(transitions=APPEAL.transitions[:4] + APPEAL.transitions[5:])
+        table = compile_procedure(plain)
+        rows = self.rows(
+            ("a", [BACKGROUND, "expel", "appeal", "ask", "reinstate", "expel", "appeal"]),
+            ("b", [BACKGROUND, BACKGROUND]),
+            ("c", ["expel", "reinstate"]),
+        )
+        a, b, c = table.fold(rows)
+        assert a == (
+            "a",
+            "reinstated",
+            ("member", "expelled", "appealed", "reinstated"),
+            IllegalStep(seq=6, event="", kind="expel", state="reinstated", allowed=()),
+            7,
+            1,
+            4,
+        )
+        assert b == ("b", "member", ("member",), None, 2, None, None)
+        assert c == (
+            "c",
+            "expelled",
+            ("member", "expelled"),
+            IllegalStep(
+                seq=2, event="", kind="reinstate", state="expelled", allowed=("appeal", "intercede")
+            ),
+            2,
+            9,
+            9,
+        )
