@@ -209,6 +209,46 @@ class TestUntilOnTheCommandLine:
         assert result.code == 0
         assert "Stopped after event 6 of 7: state verification_requested\n" in result.out
 
+    def test_until_a_year_says_how_it_was_read(self, cli: Callable[..., Any]) -> None:
+        """Four digits are a year, and a note on stderr says so."""
+        result = cli("replay", "alliluyeva", "--until", "1000")
+        assert (result.code, result.err) == (
+            0,
+            "note: --until 1000: read as the year 1000 (an event number has 1-3 digits)\n",
+        )
+        assert cli("replay", "alliluyeva", "--until", "100").err == ""
+
+    def test_until_says_why_it_stopped_there(self, cli: Callable[..., Any]) -> None:
+        """Event 2 is before the date but event 1 is not certainly: the replay stops
+        before event 1, and the ending says why, naming event 2."""
+        result = cli("replay", "alliluyeva", "--until", "1917-07-20")
+        assert (result.code, result.err) == (0, "")
+        assert result.out.endswith(
+            "Procedure: Appeal against expulsion in the Party purge of 1921\n"
+            "\n"
+            "Stopped before event 1 of 7: state member\n"
+            "Event 1 (on or before 24 Oct 1917 O.S. (6 Nov 1917 N.S.)) is not certainly on or\n"
+            "before 20 Jul 1917; a case is replayed in its order, so event 2 after it, though\n"
+            "on or before that day, is not shown either.\n"
+            "Path: member\n"
+        )
+
+    def test_until_the_last_event_not_certainly_before(self, cli: Callable[..., Any]) -> None:
+        """Nothing comes after the event it stops before: one short reason."""
+        result = cli("replay", "alliluyeva", "--until", "1921-12-20")
+        assert result.out.endswith(
+            "Stopped after event 6 of 7: state verification_requested\n"
+            "Event 7 (on or after 20 Dec 1921) is not certainly on or before 20 Dec 1921.\n"
+            "Path: member → expelled → intercession → verification_requested\n"
+        )
+
+    def test_until_an_event_number_gives_no_reason(self, cli: Callable[..., Any]) -> None:
+        """--until 4 stops where it was asked: nothing to explain."""
+        result = cli("replay", "alliluyeva", "--until", "4")
+        assert result.out.endswith(
+            "Stopped after event 4 of 7: state expelled\nPath: member → expelled\n"
+        )
+
     def test_until_three_digits(self, cli: Callable[..., Any]) -> None:
         """--until 005 is event 5."""
         five = cli("replay", "alliluyeva", "--until", "5", "--json")

@@ -35,6 +35,33 @@ class TestTimeline:
         assert "  6 20 Dec 1921, 20.00\n    intercession →\n    verification_requested\n" in text
         assert max(len(line) for line in text.splitlines()) <= 40
 
+    def test_plain_text_at_200_columns(self, book: Casebook) -> None:
+        """A wide terminal keeps a readable measure: prose wrapped at 100 columns, and
+        the state change in a column three spaces after the longest date."""
+        expected = (EXPECTED / "alliluyeva-200.txt").read_text("utf-8")
+        assert render(Timeline(book.replay("alliluyeva"), book), width=200) == expected
+
+    @pytest.mark.parametrize("case_id", ["alliluyeva", "kasparova-popova"])
+    def test_wide_terminals_keep_to_100_columns(self, book: Casebook, case_id: str) -> None:
+        """At 120 and 300 columns no line of a timeline or a dossier passes 100."""
+        from casework.views.dossier import Dossier
+
+        history = book.replay(case_id)
+        for width in (120, 300):
+            for view in (Timeline(history, book), Dossier(history, book)):
+                assert max(len(line) for line in render(view, width).splitlines()) == 100
+
+    def test_from_81_columns_the_state_change_stands_near_the_date(self, book: Casebook) -> None:
+        """Wider than 80 the state changes stand in a column after the dates, when it
+        fits; alliluyeva's column needs 91 columns, so at 90 they stay right-aligned."""
+        text = render(Timeline(book.replay("kasparova-popova"), book), width=81)
+        assert "  6 on or before 20 Dec 1921   member → expelled\n" in text
+        assert "  9 20 Dec 1921, 20.00         intercession → verification_requested\n" in text
+        text = render(Timeline(book.replay("alliluyeva"), book), width=90)
+        assert "  4 on or before 20 Dec 1921" + " " * 45 + "member → expelled\n" in text
+        text = render(Timeline(book.replay("alliluyeva"), book), width=91)
+        assert "  4 on or before 20 Dec 1921" + " " * 26 + "member → expelled\n" in text
+
     def test_part_way_replay_ends_with_the_state_there(self, book: Casebook) -> None:
         """--until shows where the case stands, not an outcome."""
         text = render(Timeline(book.replay("alliluyeva", until=4), book))

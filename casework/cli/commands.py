@@ -23,6 +23,7 @@ from casework.errors import CaseFileError, UnknownName, display_path
 from casework.load.casebook import Casebook, load_casebook, open_whatif
 from casework.load.check import check_files
 from casework.load.folder import bundled_scenarios
+from casework.model.dates import HistDate
 from casework.model.replay import History
 from casework.views.theme import HIDDEN, Block, plain, safe
 from casework.views.timeline import Timeline
@@ -124,11 +125,20 @@ def replay(args: argparse.Namespace, io: Streams) -> int:
     histories = [book.replay(c, until=args.until) for c in case_ids]
     if args.case:
         _warn(book, io)
+    until = args.until if isinstance(args.until, HistDate) else None
+    if until is not None and until.edtf.isdigit():  # 4 digits: not an event number
+        io.err.print(
+            plain(
+                f"note: --until {until.edtf}: read as the year {int(until.edtf)} "
+                "(an event number has 1-3 digits)"
+            ),
+            soft_wrap=True,
+        )
     if args.export:
         parts: list[Any] = []
         for n, history in enumerate(histories):
             parts.extend([Rule(style="case.arrow")] if n else [])
-            parts.append(Timeline(history, book))
+            parts.append(Timeline(history, book, until=until))
         title = histories[0].case.title if args.case else "casework: " + ", ".join(case_ids)
         events = sum(len(h.steps) for h in histories)
         _export(io, Group(*parts), args.export, title, f"{events} events", _inputs(book))
@@ -136,16 +146,18 @@ def replay(args: argparse.Namespace, io: Streams) -> int:
         data = [h.to_mapping() for h in histories]
         _json(io, data[0] if args.case else data)
     else:
-        _print_timelines(io, book, histories, step=args.step)
+        _print_timelines(io, book, histories, step=args.step, until=until)
     return EXIT_OK if args.case else _incomplete(book, io)
 
 
-def _print_timelines(io: Streams, book: Casebook, histories: list[History], *, step: bool) -> None:
+def _print_timelines(
+    io: Streams, book: Casebook, histories: list[History], *, step: bool, until: HistDate | None
+) -> None:
     waiting = step  # for an answer between events (until q, or the input ends)
     for n, history in enumerate(histories):
         if n:
             io.out.rule(style="case.arrow")
-        view = Timeline(history, book)
+        view = Timeline(history, book, until=until)
         if not step:
             io.out.print(view)
             continue

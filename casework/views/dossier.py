@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
 from casework.model.events import BACKGROUND
 from casework.model.people import Person, Relation
 from casework.model.replay import History
-from casework.views.theme import Block, References, names, outcome_style, plain, prose
+from casework.views.theme import Block, Measure, References, names, outcome_style, plain, prose
 
 __all__ = ["Dossier"]
 
@@ -249,10 +249,6 @@ class Dossier:
         return Block(table, indent=4)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield self.heading()
-        yield self.member()
-        for part in (self.family(), self.people()):
-            if part is not None:
-                yield part
-        yield self.documents()
-        yield self.outcome()
+        parts = [self.heading(), self.member(), self.family(), self.people()]
+        parts += [self.documents(), self.outcome()]
+        yield Measure(Group(*(p for p in parts if p is not None)))

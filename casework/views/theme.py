@@ -18,9 +18,11 @@ from casework.model.people import Person
 
 __all__ = [
     "HIDDEN",
+    "MEASURE",
     "THEME",
     "Block",
     "Hanging",
+    "Measure",
     "References",
     "make_console",
     "names",
@@ -206,3 +208,21 @@ class Hanging:
                 yield from self.label.render(console)
             yield from _rstrip(line)
             yield Segment.line()
+
+
+#: The widest a view of prose runs, however wide the terminal: about 100 columns
+#: read well (at 200, a line of prose is too long to follow back to its start).
+MEASURE = 100
+
+
+class Measure:
+    """A renderable kept to a readable width: the console's width, but at most
+    ``width`` columns."""
+
+    def __init__(self, renderable: RenderableType, width: int = MEASURE) -> None:
+        self.renderable = renderable
+        self.width = width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        narrow = options.update_width(min(options.max_width, self.width))
+        yield from console.render(self.renderable, narrow)
