@@ -477,12 +477,13 @@ def path_cases(
 ) -> dict[str, Any]:
     """Keyword arguments for ``pytest.mark.parametrize``: one test per simple
     path of the procedure (to ``to``: an outcome or a state; every outcome when
-    None), each a :class:`casework.analysis.paths.Path` whose id is its event kinds.
+    None), each a :class:`casework.analysis.paths.StatePath` whose id is its event
+    kinds.
 
     >>> from casework import load_casebook
-    >>> cases = path_cases(load_casebook().procedures["purge-1921"], "expulsion_upheld")
+    >>> cases = path_cases(load_casebook().procedures["discipline"], "expulsion_upheld")
     >>> cases["argnames"], len(cases["argvalues"]), cases["ids"][0]
-    ('path', 52, 'expel-appeal-uphold')
+    ('path', 22, 'expel-uphold')
     """
     found = paths.simple_paths(procedure, to)
     return {"argnames": argname, "argvalues": list(found), "ids": [p.id for p in found]}

@@ -22,6 +22,32 @@ from casework import bundled_scenarios
 CORPUS = Path(__file__).parent / "malformed"
 
 EXPECTED = {
+    "case-account-of-unknown": [
+        "scenarios/cases/probe.toml:14: event 'expelled': account_of 'trotsky' is not in people.toml; expected the id of the person whose account the source reports",
+    ],
+    "case-citation-not-in-source": [
+        "scenarios/cases/probe.toml:17: event 'expelled': citation 1: quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt, lines 6–29): it matches up to 'I have learn' and then reads 't about the expulsio' where the source has 'ed about the expulsi'; expected the exact words of the source",
+    ],
+    "case-inferred-parts": [
+        "scenarios/cases/probe.toml:14: event 'expelled': inferred part 'motive' is not known; expected some of: kind, date, actors, recipients",
+        "scenarios/cases/probe.toml:14: event 'expelled': the inferred date has no reasoning; expected date = why the modeller infers it",
+        "2 problems",
+    ],
+    "case-quote-in-another-part": [
+        "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt, lines 6–29): it stands in document 'cw45-editors', lines 31–33 of the same file; expected the exact words of the source",
+    ],
+    "case-refers-to-not-edtf": [
+        "scenarios/cases/probe.toml:13: event 'expelled': refers_to: date 'next Tuesday' is not a valid EDTF date; expected e.g. 1921-12-20, 1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20",
+    ],
+    "case-reported-without-account": [
+        "scenarios/cases/probe.toml:13: event 'expelled': a reported event does not say whose account it is; expected account_of = the id of the person whose account the source reports",
+    ],
+    "case-role-unknown-person": [
+        "scenarios/cases/probe.toml:15: role: person 'trotsky' is not in people.toml; expected the id of a person or body defined there",
+    ],
+    "case-secondary-primary-source": [
+        "scenarios/cases/probe.toml:13: event 'expelled': basis is 'secondary', but document 'lenin-1921-12-20' is a primary source; expected a document with kind = \"secondary\" in documents.toml",
+    ],
     "case-actors-number": [
         "scenarios/cases/probe.toml:13: event 'expelled': actors is a list with non-string items; expected a list of strings",
     ],
@@ -62,7 +88,7 @@ EXPECTED = {
         "scenarios/cases/probe.toml:5: [case]: unknown key 'events'; expected one of: id, title, person, procedure, summary",
     ],
     "case-first-event-not-expulsion": [
-        "scenarios/cases/probe.toml:6: event 'intercedes' (intercede) cannot follow state 'member'; allowed here: expel",
+        "scenarios/cases/probe.toml:6: event 'reinstated' (reinstate) cannot follow state 'member'; allowed here: vouch, intercede, keep, expel, expel_finally",
     ],
     "case-fullwidth-digits": [
         "scenarios/cases/probe.toml:9: event 'expelled': date '１９２１-12-20' is not a valid EDTF date; expected ASCII digits, e.g. 1921-12-20, 1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20",
@@ -77,7 +103,7 @@ EXPECTED = {
         "scenarios/cases/probe.toml:2: case id '../../etc/passwd' is not valid; expected letters, digits, '-' or '_'",
     ],
     "case-illegal-transition": [
-        "scenarios/cases/probe.toml:14: event 'intercedes' (reinstate) cannot follow state 'expelled'; allowed here: appeal, intercede, request_verification",
+        "scenarios/cases/probe.toml:14: event 'intercedes' (reinstate) cannot follow state 'expelled'; allowed here: intercede, appeal, refer, request_verification, reinstate_as_candidate, uphold, confirm_finally, annul",
     ],
     "case-impossible-date": [
         "scenarios/cases/probe.toml:9: event 'expelled': date '1921-02-30' is not a real day; expected a day that exists in the calendar",
@@ -95,7 +121,7 @@ EXPECTED = {
         "scenarios/cases/probe.toml:8: event 'expelled': kind is a list with non-string items; expected a string (not empty)",
     ],
     "case-kind-unknown": [
-        "scenarios/cases/probe.toml:8: event 'expelled': unknown kind 'purge'; expected one of: expel, appeal, intercede, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_candidate, uphold, annul, background",
+        "scenarios/cases/probe.toml:8: event 'expelled': unknown kind 'purge'; expected one of: vouch, intercede, keep, expel, expel_finally, appeal, refer, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_member, reinstate_as_candidate, uphold, confirm_finally, annul, background",
     ],
     "case-malformed-edtf": [
         "scenarios/cases/probe.toml:9: event 'expelled': date '20/12/1921' is not a valid EDTF date; expected e.g. 1921-12-20, 1921-12, 1917-07~, 1921-08-15/1921-12-20, ../1921-12-20",
@@ -125,13 +151,13 @@ EXPECTED = {
         "scenarios/cases/probe.toml:10: contains a NUL byte; expected UTF-8 text",
     ],
     "case-quote-ansi": [
-        "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): it matches up to 'I have learned ' and then reads '\\x1b[31mabout\\x1b[0m the e' where the source has 'about the expulsion '; expected the exact words of the source",
+        "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt, lines 6–29): it matches up to 'I have learned ' and then reads '\\x1b[31mabout\\x1b[0m the e' where the source has 'about the expulsion '; expected the exact words of the source",
     ],
     "case-quote-empty": [
         "scenarios/cases/probe.toml:12: event 'expelled': quote is empty; expected the exact words of the source",
     ],
     "case-quote-not-in-source": [
-        "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): it matches up to 'on from the Party of Nadezhda ' and then reads 'Alliluyeva.' where the source has 'Sergeyevna Alliluyev'; expected the exact words of the source",
+        "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt, lines 6–29): it matches up to 'on from the Party of Nadezhda ' and then reads 'Alliluyeva.' where the source has 'Sergeyevna Alliluyev'; expected the exact words of the source",
     ],
     "case-source-unknown": [
         "scenarios/cases/probe.toml:11: event 'expelled': source 'lenin-1921-12-21' is not in documents.toml; expected one of: lenin-1921-12-20, cw45-editors",
@@ -155,13 +181,13 @@ EXPECTED = {
         "scenarios/cases/probe.toml:4: person 'trotsky' is not in people.toml; expected the id of a person defined there",
     ],
     "case-unknown-procedure": [
-        "scenarios/cases/probe.toml:5: procedure 'purge-1933' is not known; expected one of: purge-1921",
+        "scenarios/cases/probe.toml:5: procedure 'purge-1933' is not known; expected one of: purge-1921, discipline",
     ],
     "case-unknown-recipient": [
         "scenarios/cases/probe.toml:13: event 'expelled': recipient 'kamenev' is not in people.toml; expected the id of a person or body defined there",
     ],
     "case-unknown-table": [
-        "scenarios/cases/probe.toml:14: unknown table 'appendix'; expected [case] and [[events]]",
+        "scenarios/cases/probe.toml:14: unknown table 'appendix'; expected [case], [[events]] and [[roles]]",
     ],
     "case-whitespace-only": [
         "scenarios/cases/probe.toml: file is empty; expected a TOML document",
@@ -189,6 +215,10 @@ EXPECTED = {
         "csv-missing-column.csv:row 1: column 'kind' is missing; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
         "1 bad row; nothing was imported",
     ],
+    "csv-many-unknown-columns": [
+        "csv-many-unknown-columns.csv:row 1: columns 'colour', 'size', 'weight' and 5 more are not known; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "1 bad row; nothing was imported",
+    ],
     "csv-not-utf8": [
         "csv-not-utf8.csv:row 2: byte 0xe9 is not UTF-8; expected UTF-8 text",
         "1 bad row; nothing was imported",
@@ -197,8 +227,20 @@ EXPECTED = {
         "csv-nul-byte.csv:row 2: contains a NUL byte; expected UTF-8 text",
         "1 bad row; nothing was imported",
     ],
+    "csv-seq-arabic-indic": [
+        "csv-seq-arabic-indic.csv:row 2: seq '٣' is not a positive whole number; expected 1, 2, 3, ... in the order of the case",
+        "1 bad row; nothing was imported",
+    ],
     "csv-seq-not-a-number": [
         "csv-seq-not-a-number.csv:row 2: seq 'first' is not a positive whole number; expected 1, 2, 3, ... in the order of the case",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-seq-superscript": [
+        "csv-seq-superscript.csv:row 2: seq '²' is not a positive whole number; expected 1, 2, 3, ... in the order of the case",
+        "1 bad row; nothing was imported",
+    ],
+    "csv-seq-too-large": [
+        "csv-seq-too-large.csv:row 2: seq 9223372036854775808 is more than 9,223,372,036,854,775,807; expected 1, 2, 3, ... in the order of the case",
         "1 bad row; nothing was imported",
     ],
     "csv-short-row": [
@@ -209,13 +251,23 @@ EXPECTED = {
         "csv-stated-with-reasoning.csv:row 2: reasoning is given but basis is 'stated'; expected basis = \"inferred\" (the reasoning is the modeller's) or no reasoning",
         "1 bad row; nothing was imported",
     ],
+    "csv-too-many-columns": [
+        "csv-too-many-columns.csv:row 1: 100 columns, more than 64; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "1 bad row; nothing was imported",
+    ],
     "csv-hypothetical": [
         "csv-hypothetical.csv:row 2: basis 'hypothetical' is not known; expected one of: stated, reported, secondary, inferred",
         "1 bad row; nothing was imported",
     ],
     "csv-unknown-kind": [
-        "csv-unknown-kind.csv:row 2: unknown kind 'purge'; expected one of: expel, appeal, intercede, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_candidate, uphold, annul, background",
+        "csv-unknown-kind.csv:row 2: unknown kind 'purge'; expected one of: vouch, intercede, keep, expel, expel_finally, appeal, refer, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_member, reinstate_as_candidate, uphold, confirm_finally, annul, background",
         "1 bad row; nothing was imported",
+    ],
+    "documents-kind-unknown": [
+        "scenarios/documents.toml:11: document 'lenin-1921-12-20': kind 'memoir' is not known; expected one of: primary, secondary",
+    ],
+    "documents-lines-outside-file": [
+        "scenarios/documents.toml:34: document 'cw45-editors': lines 31–99 are not lines of the file, which has 33; expected lines = [FIRST, LAST], line numbers of the file counted from 1",
     ],
     "documents-absolute-path": [
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': file '/etc/passwd' is outside the scenarios folder; expected a path inside scenarios",
@@ -229,6 +281,18 @@ EXPECTED = {
     "documents-symlink-out": [
         "scenarios/documents.toml:6: document 'lenin-1921-12-20': file 'sources/outside.txt' is outside the scenarios folder; expected a path inside scenarios",
     ],
+    "jsonl-deeply-nested": [
+        "jsonl-deeply-nested.jsonl:line 1: JSON nested too deeply to read; expected one JSON object per line",
+        "1 bad row; nothing was imported",
+    ],
+    "jsonl-lone-surrogate": [
+        "jsonl-lone-surrogate.jsonl:line 1: summary holds the lone surrogate \\ud800; expected UTF-8 text",
+        "1 bad row; nothing was imported",
+    ],
+    "jsonl-many-unknown-keys": [
+        "jsonl-many-unknown-keys.jsonl:line 1: keys 'colour', 'size', 'weight' and 5 more are not known; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "1 bad row; nothing was imported",
+    ],
     "jsonl-not-json": [
         "jsonl-not-json.jsonl:line 2: not valid JSON (Expecting property name enclosed in double quotes); expected one JSON object per line",
         "1 bad row; nothing was imported",
@@ -236,6 +300,20 @@ EXPECTED = {
     "jsonl-not-utf8": [
         "jsonl-not-utf8.jsonl:line 1: byte 0xe9 is not UTF-8; expected UTF-8 text",
         "1 bad row; nothing was imported",
+    ],
+    "jsonl-seq-too-large": [
+        "jsonl-seq-too-large.jsonl:line 1: seq 9223372036854775808 is more than 9,223,372,036,854,775,807; expected 1, 2, 3, ... in the order of the case",
+        "1 bad row; nothing was imported",
+    ],
+    "jsonl-too-many-keys": [
+        "jsonl-too-many-keys.jsonl:line 1: 100 keys, more than 64; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "1 bad row; nothing was imported",
+    ],
+    "people-level-not-listed": [
+        "scenarios/people.toml:33: person 'central-purge-commission': level 'uyezd' is not known; expected one of: district, gubernia, central (or list it in levels = [...])",
+        "scenarios/people.toml:167: relation 5: of 'central-purge-commission' is not in people.toml; expected the id of a person or body defined there",
+        "scenarios/people.toml:177: relation 6: of 'central-purge-commission' is not in people.toml; expected the id of a person or body defined there",
+        "3 problems",
     ],
     "people-duplicate-id": [
         "scenarios/people.toml:19: person id 'zalutsky' is defined twice; expected unique ids",
@@ -247,7 +325,7 @@ EXPECTED = {
         "scenarios/people.toml:91: person 'sverdlov': kind 'commissar' is not known; expected one of: person, body, group",
     ],
     "people-unknown-level": [
-        "scenarios/people.toml:28: person 'central-purge-commission': level 'federal' is not known; expected one of: district, gubernia, central",
+        "scenarios/people.toml:28: person 'central-purge-commission': level 'federal' is not known; expected one of: volost, uyezd, district, gubernia, regional, central, central_committee, politburo (or list it in levels = [...])",
     ],
     "people-unknown-member": [
         "scenarios/people.toml:48: person 'alliluyev-family': member 'alliluyev-grandfather' is not in people.toml; expected the id of a person defined there",
@@ -266,11 +344,25 @@ EXPECTED = {
     "procedure-final-bool": [
         "scenarios/procedure.toml:54: state 'reinstated': final is 'yes'; expected final = true or final = false",
     ],
+    "procedure-lookalike-state": [
+        "scenarios/procedure.toml:53: state name 'reinstat\\u0435d' is not valid: U+0435 CYRILLIC SMALL LETTER IE is not ASCII; expected ASCII letters, digits and _",
+        "scenarios/procedure.toml:119: dest state 'reinstated' is not a state; expected one of: appealed, expelled, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated_candidate, verification_requested (or internal = true)",
+        "2 problems",
+    ],
     "procedure-no-table": [
         "scenarios/procedure.toml: missing [procedure] table; expected id, title and initial",
     ],
     "procedure-reserved-trigger": [
         "scenarios/procedure.toml:68: trigger 'background' is reserved; expected another name",
+    ],
+    "procedure-requires-injection": [
+        "scenarios/procedure.toml:121: required kind 'intercede\\n  click member href \"javascript:alert(1)\"\\n%%{init: {\"securityLevel\": \"loose\"}}%%' is not valid; expected ASCII letters, digits and _",
+    ],
+    "procedure-requires-too-many": [
+        "scenarios/procedure.toml:121: requires 10,000,000 × intercede, too many for a path through the procedure; expected at most 1,000",
+    ],
+    "procedure-trigger-state": [
+        "scenarios/procedure.toml:96: trigger 'state' is reserved: the state machine keeps a case's state under that name; expected another name",
     ],
     "procedure-unknown-initial": [
         "scenarios/procedure.toml:17: initial state 'candidate' is not a state; expected one of: appealed, expelled, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, member, reinstated, reinstated_candidate, verification_requested",
@@ -296,7 +388,7 @@ EXPECTED = {
         "scenarios/whatif/probe.toml:10: edit 1: date '1922-02-30' is not a real day; expected a day that exists in the calendar",
     ],
     "whatif-rule-unknown-trigger": [
-        "scenarios/whatif/probe.toml:8: unknown trigger 'reinstat'; expected one of: expel, appeal, intercede, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_candidate, uphold, annul",
+        "scenarios/whatif/probe.toml:8: unknown trigger 'reinstat'; expected one of: vouch, intercede, keep, expel, expel_finally, appeal, refer, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_member, reinstate_as_candidate, uphold, confirm_finally, annul",
     ],
     "whatif-unknown-base": [
         "scenarios/whatif/probe.toml:3: unknown base 'trotsky'; expected a case or what-if id: alliluyeva, kasparova-popova, late-intercession-kasparova, no-intercession-alliluyeva, no-intercession-kasparova, no-intercession-upheld-kasparova, no-letter-kasparova, probe, second-testimonial-alliluyeva, second-testimonial-kasparova, upheld-after-verification-alliluyeva, upheld-after-verification-kasparova, verification-first-alliluyeva, verification-first-kasparova",

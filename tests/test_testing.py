@@ -13,6 +13,7 @@ from hypothesis import given, settings
 
 import casework.testing
 from casework import Casebook, History, IllegalTransition, Procedure, replay
+from casework.analysis.paths import StatePath
 from casework.errors import UnknownName
 from casework.strategies import illegal_cases, legal_cases, legal_kinds
 from casework.testing import (
@@ -27,6 +28,7 @@ from casework.testing import (
 
 #: The bundled procedure, for decorators that need it when the module is collected.
 PURGE = casework.load_casebook().procedures["purge-1921"]
+DISCIPLINE = casework.load_casebook().procedures["discipline"]
 
 
 @pytest.fixture(name="plain", scope="module")
@@ -236,26 +238,19 @@ class TestGenerated:
         ):
             history_from_kinds(purge, ["expel", "reinstate"])
 
-    @pytest.mark.parametrize(**path_cases(PURGE, "expulsion_annulled"))
-    def test_every_path_to_annulment(
-        self, path: casework.analysis.paths.Path, purge: Procedure
-    ) -> None:
+    @pytest.mark.parametrize(**path_cases(DISCIPLINE, "expulsion_annulled"))
+    def test_every_path_to_annulment(self, path: StatePath) -> None:
         """Generated from the procedure: each simple path to annulment replays to it."""
-        history = history_from_kinds(purge, path.triggers)
+        history = history_from_kinds(DISCIPLINE, path.triggers)
         assert_path(history, path.states)
         assert_outcome(history, "expulsion_annulled")
         assert_eventually(history, "expel")
 
-    def test_path_case_ids(self, purge: Procedure) -> None:
+    def test_path_case_ids(self) -> None:
         """Readable, unique ids: the event kinds joined by '-'."""
-        ids = path_cases(purge)["ids"]
-        assert len(ids) == len(set(ids)) == 443
-        assert ids[:4] == [
-            "expel-appeal-reinstate",
-            "expel-appeal-reinstate_as_candidate",
-            "expel-appeal-uphold",
-            "expel-appeal-annul",
-        ]
+        ids = path_cases(DISCIPLINE)["ids"]
+        assert len(ids) == len(set(ids)) == 469
+        assert ids[:4] == ["expel_finally", "expel-uphold", "expel-confirm_finally", "expel-annul"]
 
     @settings(max_examples=60, deadline=None)
     @given(data=legal_cases(PURGE, background=True))

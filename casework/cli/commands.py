@@ -18,8 +18,7 @@ from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.rule import Rule
 
-from casework.cli.parser import UsageError
-from casework.errors import CaseFileError, UnknownName, display_path
+from casework.errors import CaseFileError, Problem, UnknownName, display_path
 from casework.load.casebook import Casebook, load_casebook, open_whatif
 from casework.load.check import check_files
 from casework.load.folder import bundled_scenarios
@@ -214,7 +213,10 @@ def whatif(args: argparse.Namespace, io: Streams) -> int:
 
 def check(args: argparse.Namespace, io: Streams) -> int:
     """``casework check [PATH ...]``: every problem, or how many files are fine."""
-    problems, checked = check_files(args.paths)
+    warnings: list[Problem] = []
+    problems, checked = check_files(args.paths, warnings=warnings)
+    for w in warnings:
+        io.err.print(plain(f"warning: {w}"), soft_wrap=True)
     if problems:
         raise CaseFileError(problems)
     io.out.print(plain(f"ok: {checked} file{'s' if checked != 1 else ''} checked, no problems"))
@@ -223,20 +225,16 @@ def check(args: argparse.Namespace, io: Streams) -> int:
 
 def paths(args: argparse.Namespace, io: Streams) -> int:
     """``casework paths``: the paths through the procedure to each outcome."""
-    from casework.analysis.paths import paths_report
+    from casework.analysis.paths import LIMIT, paths_report
     from casework.views.paths import PathsView
 
     book = _book(args)
     _warn(book, io)
-    if args.procedure is None and len(book.procedures) > 1:
-        raise UsageError(
-            "casework paths: there are several procedures "
-            f"({', '.join(book.procedures)}); choose one with --procedure"
-        )
-    proc_id = args.procedure or next(iter(book.procedures))
+    proc_id = args.procedure or next(iter(book.procedures))  # procedure.toml's by default
     if proc_id not in book.procedures:
         raise UnknownName("procedure", proc_id, list(book.procedures))
-    report = paths_report(book.procedures[proc_id], args.to)
+    limit = LIMIT if args.limit is None else args.limit
+    report = paths_report(book.procedures[proc_id], args.to, limit=limit)
     if args.json:
         _json(io, report.to_mapping())
     else:

@@ -124,9 +124,16 @@ def build_parser() -> Parser:
         "--to", metavar="OUTCOME", help="list every simple path to this outcome (or state)"
     )
     p.add_argument(
-        "--procedure", metavar="ID", help="which procedure (needed when there are several)"
+        "--procedure", metavar="ID", help="which procedure (default: the one in procedure.toml)"
     )
     p.add_argument("--json", action="store_true", help="print the paths as JSON")
+    p.add_argument(
+        "--limit",
+        type=_count,
+        default=None,
+        metavar="N",
+        help="list at most N paths, the shortest (default 1000)",
+    )
 
     p = sub.add_parser(
         "diagram", parents=[scen], help="draw the procedure as a Mermaid state diagram"

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from casework.errors import CaseFileError, Problem
-from casework.load.schema import Field, check_table
+from casework.load.schema import Field, check_table, table_rows
 from casework.load.tomlfile import TomlFile
 from casework.model.case import Case
 from casework.model.documents import Document
@@ -70,7 +70,9 @@ class Context:
     documents: Mapping[str, Document]
 
     def procedure_for(self, name: str | None) -> Procedure | None:
-        if name is None and len(self.procedures) == 1:
+        """The procedure a case names; a case that names none follows the folder's
+        own, in procedure.toml (the first read)."""
+        if name is None and self.procedures:
             return next(iter(self.procedures.values()))
         return self.procedures.get(name or "")
 
@@ -114,15 +116,16 @@ def check_event_row(
             _, number, key = key.split(".", 2)
             if first >= 0:
                 at_table, at_index = f"{table}.citations", first + int(number) - 1
-        problems.append(
-            toml.problem(
-                f"{label}: {broken.what}",
-                broken.expected,
-                key=key or None,
-                table=at_table,
-                index=at_index,
-            )
+        problem = toml.problem(
+            f"{label}: {broken.what}",
+            broken.expected,
+            key=key or None,
+            table=at_table,
+            index=at_index,
         )
+        if key == "inferred" and (line := toml.sub_table_line(table, index, "inferred")):
+            problem = attrs.evolve(problem, line=line)  # written as [events.inferred]
+        problems.append(problem)
     return problems
 
 
@@ -150,9 +153,13 @@ def read_case(path: Path, ctx: Context) -> Case:
         raise CaseFileError(toml.problem("missing [case] table", "expected id, title and person"))
     problems += check_table(toml, head, _CASE_SCHEMA, table="case", label="[case]")
     for key in data:
-        if key not in ("case", "events"):
+        if key not in ("case", "events", "roles"):
             problems.append(
-                toml.problem(f"unknown table {key!r}", "expected [case] and [[events]]", table=key)
+                toml.problem(
+                    f"unknown table {key!r}",
+                    "expected [case], [[events]] and [[roles]]",
+                    table=key,
+                )
             )
     if problems:
         raise CaseFileError(problems)
@@ -185,6 +192,7 @@ def read_case(path: Path, ctx: Context) -> Case:
                 key="procedure",
             )
         )
+    roles = _roles(toml, ctx, problems)
     rows = data.get("events", [])
     if not isinstance(rows, list) or not rows:
         problems.append(toml.problem("no [[events]]", "expected at least one event"))
@@ -223,5 +231,28 @@ def read_case(path: Path, ctx: Context) -> Case:
         procedure=procedure.id,
         summary=head.get("summary", ""),
         events=tuple(events),
+        roles=roles,
         origin=str(path),
     )
+
+
+_ROLE_SCHEMA = {"person": Field(str, required=True), "role": Field(str, required=True)}
+
+
+def _roles(toml: TomlFile, ctx: Context, problems: list[Problem]) -> list[tuple[str, str]]:
+    """``[[roles]]``: what this case says of a person (people.toml says what is
+    true of them in every case)."""
+    out: list[tuple[str, str]] = []
+    for row, where in table_rows(toml, "roles", _ROLE_SCHEMA, "role", problems):
+        if row["person"] not in ctx.people:
+            problems.append(
+                toml.problem(
+                    f"role: person {row['person']!r} is not in people.toml",
+                    "expected the id of a person or body defined there",
+                    key="person",
+                    **where,
+                )
+            )
+            continue
+        out.append((row["person"], row["role"]))
+    return out

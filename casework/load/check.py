@@ -19,8 +19,10 @@ from casework.load.folder import (
 )
 from casework.load.procedure_file import graph_problems
 from casework.load.tomlfile import TomlFile
+from casework.model.case import Case
+from casework.model.evidence import Origin
 
-__all__ = ["check_files"]
+__all__ = ["check_files", "date_warnings"]
 
 
 def _check_whatif_file(path: Path, root: Path, problems: list[Problem]) -> None:
@@ -79,8 +81,31 @@ def _check_case_file(path: Path, problems: list[Problem]) -> None:
     problems += [p for p in found if p.path == here]
 
 
-def check_files(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
+def date_warnings(case: Case) -> list[Problem]:
+    """A warning for each event certainly dated before an event that comes
+    earlier in the case (the order of a case is its sequence; a source, or the
+    sequence, may be wrong)."""
+    out = []
+    for ev, earlier in case.dates_out_of_order():
+        where = ev.origin or Origin(display_path(case.origin), 0)
+        out.append(
+            Problem(
+                where.path,
+                where.line,
+                f"event {ev.id!r} is dated {ev.date.display()}, before event {earlier.id!r} "
+                f"({earlier.date.display()}), which comes earlier in the case",
+                "expected dates in the order of the events; the order of a case is its "
+                "sequence, so check the dates and the order",
+            )
+        )
+    return out
+
+
+def check_files(
+    paths: Iterable[str | Path] = (), *, warnings: list[Problem] | None = None
+) -> tuple[list[Problem], int]:
     """Check scenarios folders, case files and what-if files; return (problems, files checked).
+    Warnings (dates that run backwards within a case) go to ``warnings`` when given.
 
     A folder is checked whole; a single case file is checked against the
     scenarios folder it lies in (or the bundled one when it lies in none); a
@@ -103,6 +128,9 @@ def check_files(paths: Iterable[str | Path] = ()) -> tuple[list[Problem], int]:
         problems.extend(found)
         for proc in book.procedures.values() if book else ():
             problems.extend(graph_problems(proc))  # unreachable states, traps
+        if book is not None and warnings is not None:
+            for case_id in sorted(book.cases):
+                warnings.extend(date_warnings(book.cases[case_id]))
         checked += 3 + len(list(path.glob("procedures/*.toml"))) + len(case_files(path))
         checked += len(whatif_files(path))
 

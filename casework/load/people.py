@@ -42,6 +42,7 @@ _RELATION_SCHEMA = {
     "locator": Field(str),
     "quote": Field(str, required=True),
     "basis": Field(str),
+    "account_of": Field(str),
     "reasoning": Field(str),
 }
 
@@ -54,6 +55,7 @@ def read_people(path: Path, documents: Mapping[str, Document] | None = None) -> 
     problems: list[Problem] = []
     people: dict[str, Person] = {}
     rows = toml.data.get("people", [])
+    levels = _levels(toml, problems)
     for row, where in table_rows(toml, "people", _SCHEMA, "person", problems):
         pid = row["id"]
         before = len(problems)
@@ -81,11 +83,11 @@ def read_people(path: Path, documents: Mapping[str, Document] | None = None) -> 
                     **where,
                 )
             )
-        if row.get("level", "") and row["level"] not in LEVELS:
+        if row.get("level", "") and row["level"] not in levels:
             problems.append(
                 toml.problem(
                     f"person {pid!r}: level {row['level']!r} is not known",
-                    "expected one of: " + ", ".join(LEVELS),
+                    "expected one of: " + ", ".join(levels) + " (or list it in levels = [...])",
                     key="level",
                     **where,
                 )
@@ -140,7 +142,7 @@ def _read_relations(
             problems += found
             continue
         # each key is checked on its own: one run reports every problem of a relation
-        for key in ("person", "of"):
+        for key in ("person", "of", "account_of"):
             value = row.get(key)
             if isinstance(value, str) and value.strip() and value not in people:
                 found.append(
@@ -154,8 +156,14 @@ def _read_relations(
         basis = row.get("basis", "stated")
         reasoning = row.get("reasoning", "")
         if isinstance(basis, str) and isinstance(reasoning, str):  # else: check_table's
+            account = row.get("account_of", "")
             for broken in evidence_rules(
-                basis, reasoning, bases=CASE_BASES, cited=True, noun="relation"
+                basis,
+                reasoning,
+                bases=CASE_BASES,
+                cited=True,
+                noun="relation",
+                account_of=account if isinstance(account, str) else "",
             ):
                 found.append(
                     toml.problem(
@@ -175,6 +183,7 @@ def _read_relations(
             of=str(row.get("of", "")),
             citation=Citation(source, locator, quote),
             basis=basis if isinstance(basis, str) else "stated",
+            account_of=str(row.get("account_of", "")),
             reasoning=reasoning if isinstance(reasoning, str) else "",
             origin=toml.origin("relations", i, key="quote"),
         )
@@ -217,3 +226,21 @@ def check_relations(
 ) -> list[Problem]:
     """Every relation's source is a known document and its quote occurs in it verbatim."""
     return _citation_problems((r for p in people.values() for r in p.relations), documents)
+
+
+def _levels(toml: TomlFile, problems: list[Problem]) -> tuple[str, ...]:
+    """The levels a body may have: people.toml's own ``levels``, else the default
+    list (volost to Politburo)."""
+    levels = toml.data.get("levels")
+    if levels is None:
+        return LEVELS
+    if not isinstance(levels, list) or not levels or not all(is_id(v) for v in levels):
+        problems.append(
+            toml.problem(
+                "levels is not a list of names",
+                'expected e.g. levels = ["volost", "uyezd", "gubernia", "central"]',
+                key="levels",
+            )
+        )
+        return LEVELS
+    return tuple(levels)

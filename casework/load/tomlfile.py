@@ -7,6 +7,7 @@ only: nothing in them is ever evaluated.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
@@ -17,7 +18,7 @@ from typing import Any
 from casework.errors import CaseFileError, Problem, display_path
 from casework.model.evidence import Origin
 
-__all__ = ["MAX_BYTES", "TomlFile", "read_text"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_DIGITS", "TomlFile", "read_text"]
 
 #: Input files larger than this are refused before parsing (a case file is a few KiB).
 MAX_BYTES = 5 * 1024 * 1024
@@ -102,8 +103,67 @@ def _too_big(path: Path, size: str, max_bytes: int) -> Problem:
     return Problem.at(path, 0, f"file is {size}", f"expected at most {max_bytes:,} bytes")
 
 
+#: Arrays and inline tables nested deeper than this are refused before parsing
+#: (a case file nests two or three deep; the parser recurses once per level).
+MAX_DEPTH = 50
+#: A number (or a bare key) of more digits than this is refused before parsing.
+MAX_DIGITS = 100
+
+# The parts of a TOML text that matter for positions: strings (whose contents
+# are not TOML), comments, brackets, long runs of digits and line ends.
+_TOKEN = re.compile(
+    r"""
+    (?P<ml>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:"{3,5}|\Z)
+         |'''(?:[^']|'(?!''))*(?:'{3,5}|\Z))
+    |(?P<str>"(?:[^"\\\n]|\\[^\n])*"?|'[^'\n]*'?)
+    |(?P<comment>\#[^\n]*)
+    |(?P<open>[\[{])
+    |(?P<close>[\]}])
+    |(?P<digits>[0-9_]{LONG,})
+    |(?P<nl>\n)
+    """.replace("LONG", str(MAX_DIGITS + 1)),
+    re.VERBOSE | re.DOTALL,
+)
+
+
+class _Layout:
+    """Where each line of a TOML text starts: inside a multi-line string or not,
+    and inside an array or inline table or not. Found in one pass over the
+    text, which also finds the first line nested deeper than MAX_DEPTH and the
+    first number longer than MAX_DIGITS."""
+
+    def __init__(self, text: str) -> None:
+        self.inside: set[int] = set()  # lines that start inside a string, [ ] or { }
+        self.too_deep = 0  # the line where nesting first goes past MAX_DEPTH
+        self.long_number = (0, 0)  # (line, digits) of the first number too long
+        line, depth = 1, 0
+        for m in _TOKEN.finditer(text):
+            kind = m.lastgroup
+            if kind == "nl":
+                line += 1
+                if depth:
+                    self.inside.add(line)
+            elif kind == "open":
+                depth += 1
+                if depth > MAX_DEPTH and not self.too_deep:
+                    self.too_deep = line
+            elif kind == "close":
+                depth = max(depth - 1, 0)
+            elif kind == "ml":
+                breaks = m.group().count("\n")
+                self.inside.update(range(line + 1, line + breaks + 1))
+                line += breaks
+            elif kind == "digits" and not self.long_number[0]:
+                self.long_number = (line, len(m.group().replace("_", "")))
+
+
 class TomlFile:
-    """A parsed TOML file that remembers where its tables and keys are."""
+    """A parsed TOML file that remembers where its tables and keys are.
+
+    Positions are found once, when the file is read: each table header and, in
+    each table, the line of each key; a look-up then costs nothing, whatever
+    the size of the file.
+    """
 
     def __init__(self, path: Path, text: str, data: dict[str, Any]) -> None:
         self.path = path
@@ -111,17 +171,32 @@ class TomlFile:
         self.display_path = display_path(path)
         self.text = text
         self.data = data
-        # Lines as TOML (and tomllib's error positions) count them: only "\n" ends one.
-        # str.splitlines would also split at U+2028, U+0085, \x0c ... inside strings.
-        self._lines = [line.removesuffix("\r") for line in text.split("\n")]
-        self._headers = self._scan_headers()
+        self._scan(_Layout(text))
 
     @classmethod
     def read(cls, path: Path) -> TomlFile:
-        """Read and parse ``path``; malformed TOML raises CaseFileError with its line."""
+        """Read and parse ``path``; malformed TOML raises CaseFileError with its line,
+        and so does a text nested too deep or with a number too long to parse."""
         text = read_text(path)
         if not text.strip():
             raise CaseFileError(Problem.at(path, 0, "file is empty", "expected a TOML document"))
+        layout = _Layout(text)
+        if layout.too_deep:
+            raise CaseFileError(
+                Problem.at(
+                    path,
+                    layout.too_deep,
+                    f"arrays or inline tables nested more than {MAX_DEPTH} deep",
+                    f"expected at most {MAX_DEPTH} levels",
+                )
+            )
+        if layout.long_number[0]:
+            line, digits = layout.long_number
+            raise CaseFileError(
+                Problem.at(
+                    path, line, f"a number of {digits:,} digits", f"expected at most {MAX_DIGITS}"
+                )
+            )
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
@@ -132,36 +207,55 @@ class TomlFile:
             raise CaseFileError(
                 Problem.at(path, line, f"not valid TOML: {what}", "expected TOML syntax")
             ) from None
-        return cls(path, text, data)
+        file = cls.__new__(cls)
+        file.path, file.display_path, file.text, file.data = path, display_path(path), text, data
+        file._scan(layout)
+        return file
 
-    def _scan_headers(self) -> list[tuple[int, str, bool]]:
-        """(line number, table name, is array-of-tables) for each header line."""
-        headers: list[tuple[int, str, bool]] = []
-        in_multiline: str | None = None
-        for number, line in enumerate(self._lines, start=1):
-            if in_multiline:
-                if line.count(in_multiline) % 2 == 1:
-                    in_multiline = None
-                continue
-            for quote in ('"""', "'''"):
-                if line.count(quote) % 2 == 1:
-                    in_multiline = quote
-            if in_multiline:
+    def _scan(self, layout: _Layout) -> None:
+        """Each header line, and in each table the first line of each key."""
+        #: (line number, table name, is array-of-tables) for each header line.
+        self._headers: list[tuple[int, str, bool]] = []
+        self._first: dict[str, int] = {}  # table name -> its first header line
+        self._arrays: dict[str, list[int]] = {}  # array-of-tables name -> its header lines
+        self._keys: dict[int, dict[str, int]] = {0: {}}  # header line -> key -> its line
+        keys = self._keys[0]
+        # Lines as TOML (and tomllib's error positions) count them: only "\n" ends one.
+        # str.splitlines would also split at U+2028, U+0085, \x0c ... inside strings.
+        for number, line in enumerate(self.text.split("\n"), start=1):
+            if number in layout.inside:
                 continue
             m = _HEADER.match(line)
             if m and "=" not in line.split("#")[0]:
                 name = m.group(2).replace('"', "").replace("'", "").replace(" ", "")
-                headers.append((number, name, m.group(1) == "[["))
-        return headers
+                is_array = m.group(1) == "[["
+                self._headers.append((number, name, is_array))
+                self._first.setdefault(name, number)
+                if is_array:
+                    self._arrays.setdefault(name, []).append(number)
+                keys = self._keys[number] = {}
+                continue
+            k = _KEY.match(line)
+            if k:
+                keys.setdefault(k.group(1).strip('"'), number)
 
     def table_line(self, name: str, index: int | None = None) -> int:
         """The header line of table ``name`` (the ``index``-th for arrays of tables)."""
-        seen = 0
-        for number, header, is_array in self._headers:
-            if header == name:
-                if index is None or (is_array and seen == index):
-                    return number
-                seen += is_array
+        if index is None:
+            return self._first.get(name, 0)
+        lines = self._arrays.get(name, [])
+        return lines[index] if 0 <= index < len(lines) else 0
+
+    def sub_table_line(self, array: str, index: int, name: str) -> int:
+        """The header line of ``[ARRAY.NAME]`` inside the ``index``-th ``[[ARRAY]]``
+        table (0 when it has none, as when the sub-table is written inline)."""
+        start = self.table_line(array, index)
+        at = bisect.bisect_right(self._headers, start, key=lambda h: h[0])
+        for number, header, _is_array in self._headers[at:]:
+            if header == array:  # the next [[array]] table: none inside this one
+                return 0
+            if header == f"{array}.{name}":
+                return number
         return 0
 
     def key_line(self, key: str, table: str | None = None, index: int | None = None) -> int:
@@ -169,16 +263,7 @@ class TomlFile:
         start = self.table_line(table, index) if table else 0
         if table and not start:
             return 0
-        end = len(self._lines)
-        for number, _header, _arr in self._headers:
-            if number > start:
-                end = number - 1
-                break
-        for number in range(start + 1, end + 1):
-            m = _KEY.match(self._lines[number - 1])
-            if m and m.group(1).strip('"') == key:
-                return number
-        return start
+        return self._keys.get(start, {}).get(key, start)
 
     def problem(
         self,

@@ -14,7 +14,18 @@ __all__ = ["KINDS", "LEVELS", "Person", "PersonKind", "Relation"]
 
 PersonKind = Literal["person", "body", "group"]
 KINDS = ("person", "body", "group")
-LEVELS = ("district", "gubernia", "central")
+#: The levels of Party bodies, lowest first, when people.toml does not list its own
+#: (``levels = [...]``): from the volost to the Central Committee and its bodies.
+LEVELS = (
+    "volost",
+    "uyezd",
+    "district",
+    "gubernia",
+    "regional",
+    "central",
+    "central_committee",
+    "politburo",
+)
 
 
 def _tuple_of_str(items: Iterable[str]) -> tuple[str, ...]:
@@ -37,6 +48,7 @@ class Relation:
     of: str
     citation: Citation
     basis: str = "stated"
+    account_of: str = ""
     reasoning: str = ""
     origin: Origin | None = attrs.field(default=None, eq=False, repr=False)
 
