@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import given, settings
 
 from casework import Casebook, Procedure, StateDef, TransitionDef
 from casework.analysis.paths import (
@@ -26,14 +28,27 @@ from casework.model.procedure import Runner
 from casework.testing import case_from_kinds, history_from_kinds
 
 from .conftest import edit
+from .test_bulk import procedures
+
+
+FIRST = Path(__file__).parent / "procedures" / "purge-1921-first.toml"
+
+
+@pytest.fixture(name="first")
+def fixture_first(scenarios: Path) -> Path:
+    """A scratch scenarios folder whose only procedure is the first release's."""
+    shutil.copy(FIRST, scenarios / "procedure.toml")
+    shutil.rmtree(scenarios / "procedures")
+    return scenarios
 
 
 @pytest.fixture(name="purge", scope="module")
 def fixture_purge() -> Procedure:
-    """The bundled procedure."""
-    from casework import load_casebook
+    """The first release's purge procedure (11 states), kept as a fixture so that
+    the counts below pin the enumeration, not the bundled data of the day."""
+    from casework.load.procedure_file import read_procedure
 
-    return load_casebook().procedures["purge-1921"]
+    return read_procedure(FIRST)
 
 
 def machine_paths(procedure: Procedure) -> set[tuple[str, ...]]:
@@ -210,9 +225,10 @@ class TestGraph:
 
 class TestCheck:
     def test_check_reports_procedure_problems(
-        self, scenarios: Path, cli: Callable[..., object]
+        self, first: Path, cli: Callable[..., object]
     ) -> None:
         """Unreachable states, dead ends and traps, each at its state's line."""
+        scenarios = first
         proc = scenarios / "procedure.toml"
         text = proc.read_text(encoding="utf-8")
         proc.write_text(
@@ -270,15 +286,15 @@ Traps: none
 
 
 class TestCommand:
-    def test_summary(self, cli: Callable[..., object]) -> None:
+    def test_summary(self, first: Path, cli: Callable[..., object]) -> None:
         """`casework paths`: per outcome the count and a shortest path, then the states."""
-        result = cli("paths")
+        result = cli("paths", "--scenarios", str(first))
         assert (result.code, result.err) == (0, "")
         assert result.out == SUMMARY
 
-    def test_to_an_outcome(self, cli: Callable[..., object]) -> None:
+    def test_to_an_outcome(self, first: Path, cli: Callable[..., object]) -> None:
         """--to lists every simple path, numbered, wrapped with a hanging indent."""
-        result = cli("paths", "--to", "expulsion_upheld")
+        result = cli("paths", "--scenarios", str(first), "--to", "expulsion_upheld")
         lines = result.out.splitlines()
         assert result.code == 0
         assert lines[:3] == [
@@ -293,9 +309,9 @@ class TestCommand:
         assert sum(line[:3].strip().endswith(".") for line in lines[1:]) == 52
         assert max(len(line) for line in lines) <= 80
 
-    def test_to_pending_names_its_states(self, cli: Callable[..., object]) -> None:
+    def test_to_pending_names_its_states(self, first: Path, cli: Callable[..., object]) -> None:
         """An outcome held by several states says which."""
-        result = cli("paths", "--to", "pending")
+        result = cli("paths", "--scenarios", str(first), "--to", "pending")
         assert result.out.splitlines()[:4] == [
             "115 simple paths from member to pending (ending in member, expelled, appealed,",
             "intercession, verification_requested, hearing_scheduled, hearing_cancelled),",
@@ -303,9 +319,9 @@ class TestCommand:
             "  1. member",
         ]
 
-    def test_json(self, cli: Callable[..., object]) -> None:
+    def test_json(self, first: Path, cli: Callable[..., object]) -> None:
         """--json: the graph facts, the shortest path per outcome, and every path."""
-        data = json.loads(cli("paths", "--json").out)
+        data = json.loads(cli("paths", "--scenarios", str(first), "--json").out)
         assert list(data) == [
             "procedure",
             "initial",
@@ -324,43 +340,37 @@ class TestCommand:
             "triggers": ["expel", "appeal", "reinstate"],
             "states": ["member", "expelled", "appealed", "reinstated"],
         }
-        one = json.loads(cli("paths", "--to", "reinstated", "--json").out)
+        one = json.loads(
+            cli("paths", "--scenarios", str(first), "--to", "reinstated", "--json").out
+        )
         assert (one["to"], len(one["paths"])) == ("reinstated", 113)
 
-    def test_unknown_outcome(self, cli: Callable[..., object]) -> None:
+    def test_unknown_outcome(self, first: Path, cli: Callable[..., object]) -> None:
         """Exit 1 with what is known."""
-        result = cli("paths", "--to", "restored")
+        result = cli("paths", "--scenarios", str(first), "--to", "restored")
         assert result.code == 1
         assert result.err.startswith(
             "casework: no outcome or state 'restored' in procedure 'purge-1921'; expected one of: "
         )
 
-    def test_unknown_procedure(self, cli: Callable[..., object]) -> None:
+    def test_unknown_procedure(self, first: Path, cli: Callable[..., object]) -> None:
         """Exit 1 naming the procedures there are."""
-        result = cli("paths", "--procedure", "purge-1922")
+        result = cli("paths", "--scenarios", str(first), "--procedure", "purge-1922")
         assert (result.code, result.err) == (
             1,
             "casework: no procedure 'purge-1922'; expected one of: purge-1921\n",
         )
 
-    def test_several_procedures_need_a_choice(
-        self, scenarios: Path, cli: Callable[..., object]
+    def test_several_procedures_default_to_procedure_toml(
+        self, first: Path, cli: Callable[..., object]
     ) -> None:
-        """With two procedures and no --procedure: usage, exit 2."""
-        (scenarios / "procedures").mkdir()
-        other = scenarios / "procedures" / "other.toml"
-        other.write_text(
-            (scenarios / "procedure.toml").read_text(encoding="utf-8"), encoding="utf-8"
-        )
+        """With two procedures and no --procedure: procedure.toml's; the other on request."""
+        (first / "procedures").mkdir()
+        other = first / "procedures" / "other.toml"
+        other.write_text((first / "procedure.toml").read_text(encoding="utf-8"), encoding="utf-8")
         edit(other, 'id = "purge-1921"', 'id = "purge-1922"')
-        result = cli("paths", "--scenarios", str(scenarios))
-        assert (result.code, result.err.splitlines()[-1]) == (
-            2,
-            "casework paths: there are several procedures (purge-1921, purge-1922); "
-            "choose one with --procedure",
-        )
-        assert result.err.startswith("usage: casework paths ")
-        assert cli("paths", "--scenarios", str(scenarios), "--procedure", "purge-1922").out == (
+        assert cli("paths", "--scenarios", str(first)).out == SUMMARY
+        assert cli("paths", "--scenarios", str(first), "--procedure", "purge-1922").out == (
             SUMMARY.replace("purge-1921", "purge-1922")
         )
 
@@ -443,3 +453,313 @@ class TestRequiresRules:
             ("start",),
             ("start", "detour"),
         ]
+
+
+def levels_procedure(levels: int) -> str:
+    """The appeal with ``levels`` levels of commission, each with its own appealed,
+    intercession, verification_requested and expulsion_upheld: 7 + 4 × levels states
+    (27 for five levels: the bundled one and four more)."""
+    out = [
+        '[procedure]\nid = "levels"\ntitle = "Appeals over several levels"\ninitial = "member"\n'
+    ]
+
+    def level(k: int) -> tuple[str, str, str, str]:
+        return f"appealed_{k}", f"intercession_{k}", f"verification_{k}", f"upheld_{k}"
+
+    names = ["member", "expelled", "hearing_scheduled", "hearing_cancelled"]
+    for k in range(1, levels + 1):
+        names += level(k)
+    for n in names:
+        out.append(
+            f'[[states]]\nname = "{n}"\n' + ('outcome = "upheld"\n' if "upheld" in n else "")
+        )
+    for n in ("reinstated", "reinstated_candidate", "annulled"):
+        out.append(f'[[states]]\nname = "{n}"\nfinal = true\n')
+
+    def move(trigger: str, source: list[str], dest: str | None) -> None:
+        to = "internal = true" if dest is None else f'dest = "{dest}"'
+        out.append(
+            f'[[transitions]]\ntrigger = "{trigger}"\nsource = {source}\n{to}\n'.replace("'", '"')
+        )
+
+    move("expel", ["member"], "expelled")
+    for k in range(1, levels + 1):
+        a, i, v, u = level(k)
+        below = ["expelled", "hearing_cancelled"] if k == 1 else [level(k - 1)[3]]
+        hearing = ["hearing_scheduled", "hearing_cancelled"] if k == 1 else []
+        move("appeal", [*below, a] + ([i] if k == 1 else []), a)
+        move("intercede", [*below, a, i] + ([v, "hearing_scheduled"] if k == 1 else []), i)
+        move("request_verification", (["expelled", i] if k == 1 else []) + [a], v)
+        move("request_information", [a, i, v, u], None)
+        if k == 1:
+            move("schedule_hearing", [a, i, v, "hearing_cancelled"], "hearing_scheduled")
+            move("cancel_hearing", ["hearing_scheduled"], "hearing_cancelled")
+        move("reinstate", [a, i, v, *hearing], "reinstated")
+        move("reinstate_as_candidate", [a, i, v, *hearing], "reinstated_candidate")
+        move("uphold", [a, i, v, *hearing], u)
+        move("annul", [a, i, v, u, *hearing], "annulled")
+    return "\n".join(out)
+
+
+def complete_procedure(n: int) -> str:
+    """``n`` states that all lead to each other, but for the last, which is final."""
+    out = ['[procedure]\nid = "complete"\ntitle = "All to all"\ninitial = "s0"\n']
+    for i in range(n):
+        out.append(f'[[states]]\nname = "s{i}"\n' + ("final = true\n" if i == n - 1 else ""))
+    for j in range(n):
+        source = ", ".join(f'"s{i}"' for i in range(n - 1) if i != j)
+        out.append(f'[[transitions]]\ntrigger = "go_{j}"\nsource = [{source}]\ndest = "s{j}"\n')
+    return "\n".join(out)
+
+
+class TestBounds:
+    """`casework paths` answers within bounds: counts exact where a bounded search
+    finishes, else lower bounds that say so; at most --limit paths listed."""
+
+    @pytest.fixture(name="alone")
+    def fixture_alone(self, tmp_path: Path) -> Callable[[str], Path]:
+        """A scenarios folder holding only the given procedure (and the bundled
+        people and documents)."""
+        from casework import bundled_scenarios
+
+        def make(text: str) -> Path:
+            folder = tmp_path / "scenarios"
+            shutil.copytree(bundled_scenarios(), folder)
+            for sub in ("cases", "whatif", "procedures"):
+                shutil.rmtree(folder / sub, ignore_errors=True)
+            (folder / "procedure.toml").write_text(text, encoding="utf-8")
+            return folder
+
+        return make
+
+    def test_27_states(self, alone: Callable[[str], Path], cli: Callable[..., object]) -> None:
+        """Five levels of appeal (which took 244 s): every path counted, exactly."""
+        folder = alone(levels_procedure(5))
+        result = cli("paths", "--scenarios", str(folder))
+        lines = result.out.splitlines()  # type: ignore[attr-defined]
+        assert (result.code, result.err) == (0, "")  # type: ignore[attr-defined]
+        assert [line for line in lines if "simple path" in line] == [
+            "upheld: 17,732 simple paths; shortest 3 events:",
+            "reinstated: 17,732 simple paths; shortest 3 events:",
+            "reinstated_candidate: 17,732 simple paths; shortest 3 events:",
+            "annulled: 35,464 simple paths; shortest 3 events:",
+        ]
+        assert "Counting stopped" not in result.out  # type: ignore[attr-defined]
+
+    def test_27_states_listing(
+        self, alone: Callable[[str], Path], cli: Callable[..., object]
+    ) -> None:
+        """--to lists the 1,000 shortest and says how many there are; --limit more or fewer."""
+        folder = alone(levels_procedure(5))
+        result = cli("paths", "--scenarios", str(folder), "--to", "reinstated")
+        lines = result.out.splitlines()  # type: ignore[attr-defined]
+        assert lines[:3] == [
+            "17,732 simple paths from member to reinstated; showing the 1,000 shortest (use",
+            "--limit for more):",
+            "   1. member → expelled → appealed_1 → reinstated",
+        ]
+        assert sum(line[:6].strip().endswith(".") for line in lines) == 1000
+        short = cli("paths", "--scenarios", str(folder), "--to", "reinstated", "--limit", "2")
+        assert short.out.splitlines() == [  # type: ignore[attr-defined]
+            "17,732 simple paths from member to reinstated; showing the 2 shortest (use",
+            "--limit for more):",
+            "1. member → expelled → appealed_1 → reinstated",
+            "2. member → expelled → intercession_1 → reinstated",
+        ]
+        data = json.loads(
+            cli("paths", "--scenarios", str(folder), "--to", "reinstated", "--json").out  # type: ignore[attr-defined]
+        )
+        assert len(data["paths"]) == 1000
+        assert data["truncated"] == {
+            "limit": 1000,
+            "listed": 1000,
+            "total": 17732,
+            "exact": True,
+            "looked_at": 106394,
+            "counts": {
+                "upheld": 17732,
+                "reinstated": 17732,
+                "reinstated_candidate": 17732,
+                "annulled": 35464,
+                "pending": 17734,
+            },
+        }
+
+    def test_31_states(self, alone: Callable[[str], Path], cli: Callable[..., object]) -> None:
+        """Six levels (which passed 300 s): still counted exactly."""
+        folder = alone(levels_procedure(6))
+        result = cli("paths", "--scenarios", str(folder))
+        assert [line for line in result.out.splitlines() if "simple path" in line] == [  # type: ignore[attr-defined]
+            "upheld: 70,980 simple paths; shortest 3 events:",
+            "reinstated: 70,980 simple paths; shortest 3 events:",
+            "reinstated_candidate: 70,980 simple paths; shortest 3 events:",
+            "annulled: 141,960 simple paths; shortest 3 events:",
+        ]
+
+    def test_12_states_all_connected(
+        self, alone: Callable[[str], Path], cli: Callable[..., object]
+    ) -> None:
+        """About 10⁸ simple paths (which ran past 30 s and 872 MB): counting stops at
+        its bound and says the counts are lower bounds; the listing is still exact."""
+        folder = alone(complete_procedure(12))
+        result = cli("paths", "--scenarios", str(folder))
+        assert result.code == 0  # type: ignore[attr-defined]
+        assert result.out.splitlines()[2:4] == [  # type: ignore[attr-defined]
+            "s11: at least 499,995 simple paths; shortest 1 event:",
+            "  s0 → s11",
+        ]
+        assert result.out.splitlines()[-1] == (  # type: ignore[attr-defined]
+            "Counting stopped after 1,000,000 paths; the counts are lower bounds."
+        )
+        listing = cli("paths", "--scenarios", str(folder), "--to", "s11", "--limit", "3")
+        assert listing.out.splitlines() == [  # type: ignore[attr-defined]
+            "at least 499,995 simple paths from s0 to s11 (counting stopped after 1,000,000",
+            "paths); showing the 3 shortest (use --limit for more):",
+            "1. s0 → s11",
+            "2. s0 → s1 → s11",
+            "3. s0 → s2 → s11",
+        ]
+
+    def test_simple_paths_refuses_to_return_part(self) -> None:
+        """simple_paths promises every path: more than its limit is an error that says so."""
+        from casework.analysis.paths import TooManyPaths
+
+        states = tuple(StateDef(f"s{i}", final=i == 11) for i in range(12))
+        moves = tuple(
+            TransitionDef(f"go_{j}", tuple(f"s{i}" for i in range(11) if i != j), f"s{j}")
+            for j in range(12)
+        )
+        complete = Procedure("complete", "All to all", "s0", states, moves)
+        with pytest.raises(TooManyPaths) as err:
+            simple_paths(complete, "s11")
+        assert str(err.value) == (
+            "more than 1,000 simple paths from s0 to s11; expected at most as many as the "
+            "limit (simple_paths(..., limit=N))"
+        )
+
+    def test_a_huge_requirement_made_in_python(self) -> None:
+        """A requires count the reader would refuse, set in Python, is refused too
+        (ten million inserted events took 5.4 GB)."""
+        from casework.model.procedure import InvalidProcedure
+
+        proc = Procedure(
+            "p",
+            "P",
+            "a",
+            (StateDef("a"), StateDef("b", final=True)),
+            (
+                TransitionDef("wait", ("a",), None),
+                TransitionDef("go", ("a",), "b", requires=(("wait", 10_000_000),)),
+            ),
+        )
+        with pytest.raises(InvalidProcedure) as err:
+            simple_paths(proc, "b")
+        assert str(err.value) == (
+            "procedure 'p': requires 10,000,000 × wait, too many for a path "
+            "through the procedure; expected at most 1,000"
+        )
+
+
+class TestPathsTheMachineTakes:
+    """A path is listed only when the Machine takes its events through its states."""
+
+    def test_the_rule_of_each_transition(self) -> None:
+        """`go` has two transitions from a: to c once `wait` has happened, else to b.
+        The path to b is `go` alone; `wait, go` goes to c."""
+        proc = Procedure(
+            "p",
+            "P",
+            "a",
+            (StateDef("a"), StateDef("b", final=True), StateDef("c", final=True)),
+            (
+                TransitionDef("wait", ("a",), None),
+                TransitionDef("go", ("a",), "c", requires=(("wait", 1),)),
+                TransitionDef("go", ("a",), "b"),
+            ),
+        )
+        assert [(p.triggers, p.states) for p in simple_paths(proc)] == [
+            (("go",), ("a", "b")),
+            (("wait", "go"), ("a", "c")),
+        ]
+
+    def test_a_rule_met_earlier_changes_where_a_trigger_goes(self) -> None:
+        """Once `wait` has been counted, `go` from m goes to c: no path `... go` to b."""
+        proc = Procedure(
+            "p",
+            "P",
+            "a",
+            (StateDef("a"), StateDef("m"), StateDef("b", final=True), StateDef("c", final=True)),
+            (
+                TransitionDef("wait", ("a",), None),
+                TransitionDef("step", ("a",), "m", requires=(("wait", 1),)),
+                TransitionDef("go", ("m",), "c", requires=(("wait", 1),)),
+                TransitionDef("go", ("m",), "b"),
+            ),
+        )
+        assert [(p.triggers, p.states) for p in simple_paths(proc)] == [
+            (("wait", "step", "go"), ("a", "m", "c")),
+        ]
+
+    @settings(max_examples=150, deadline=None)
+    @given(procedures())
+    def test_every_path_is_what_the_machine_does(self, proc: Procedure) -> None:
+        """For random procedures: each listed path, replayed through a Runner (the
+        transitions Machine), passes exactly its states; no path is listed twice."""
+        found = [*simple_paths(proc), *simple_paths(proc, "pending")]
+        assert len({p.triggers for p in found}) == len(found)
+        for path in found:
+            runner = proc.runner()
+            states = [runner.state]
+            for kind in path.triggers:
+                assert runner.try_fire(kind), path
+                if runner.state != states[-1]:
+                    states.append(runner.state)
+            assert tuple(states) == path.states
+
+
+class TestGraphProblemsStayLinear:
+    def test_a_trap_names_at_most_ten_states(self) -> None:
+        """In a ring of 15 states that never reaches an outcome, each state's problem
+        names ten of the others, not all fourteen (with thousands of states the
+        messages grew with the square of the procedure)."""
+        from casework.load.procedure_file import graph_problems
+
+        ring = [f"r{i:02}" for i in range(15)]
+        proc = Procedure(
+            "p",
+            "P",
+            "a",
+            (StateDef("a"), StateDef("end", final=True), *(StateDef(r) for r in ring)),
+            (
+                TransitionDef("finish", ("a",), "end"),
+                TransitionDef("enter", ("a",), "r00"),
+                *(TransitionDef(f"on_{i:02}", (ring[i],), ring[(i + 1) % 15]) for i in range(15)),
+            ),
+        )
+        problems = [str(p) for p in graph_problems(proc)]
+        assert len(problems) == 15
+        assert problems[0] == (
+            "p: state 'r00' is a trap: from it only r01, r02, r03, r04, r05, r06, r07, r08, "
+            "r09, r10 and others can be reached, none an outcome; expected a way on to an "
+            "outcome state (end)"
+        )
+
+
+class TestCountingAgreesWithListing:
+    @settings(max_examples=150, deadline=None)
+    @given(procedures())
+    def test_counts(self, proc: Procedure) -> None:
+        """For random procedures, with and without their rules: the paths counted
+        (depth first, or by dynamic programming when there is no cycle) are those listed."""
+        from casework.analysis.pathsearch import Bound, Search
+
+        plain = proc.evolve(
+            transitions=tuple(attrs.evolve(t, requires=()) for t in proc.transitions)
+        )
+        for p in (proc, plain):
+            listed = [*simple_paths(p), *simple_paths(p, "pending")]
+            expected = dict.fromkeys(p.state_names, 0)
+            for path in listed:
+                expected[path.end] += 1
+            counted = Search(p).count(Bound(10**6, 10**7))
+            assert (counted.counts, counted.exact) == (expected, True)
