@@ -21,7 +21,7 @@ class TestBundled:
         """The shipped scenarios have no problems; exit 0."""
         result = cli("check")
         assert (result.code, result.err) == (0, "")
-        assert result.out == "ok: 16 files checked, no problems\n"  # 3 + 2 cases + 11 what-ifs
+        assert result.out == "ok: 17 files checked, no problems\n"  # 4 + 2 cases + 11 what-ifs
 
 
 class TestProblems:
@@ -31,8 +31,8 @@ class TestProblems:
         result = cli("check", str(scenarios))
         assert result.code == 1
         assert result.err.splitlines() == [
-            f"{alliluyeva(scenarios)}:100: event 'reinstated': quote not found in document "
-            "'cw45-editors' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): "
+            f"{alliluyeva(scenarios)}:112: event 'reinstated': quote not found in document "
+            "'cw45-editors' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt, lines 31–33): "
             "it matches up to 'Nadezhda Alliluyeva was re' and then reads "
             "'stored to the Party.' where the source has 'instated in the Part'; "
             "expected the exact words of the source"
@@ -45,8 +45,9 @@ class TestProblems:
         result = cli("check", str(alliluyeva(scenarios)))
         assert result.code == 1
         assert result.err == (
-            f"{alliluyeva(scenarios)}:65: event 'lenin-intercedes' (reinstate) cannot follow "
-            "state 'expelled'; allowed here: appeal, intercede, request_verification\n"
+            f"{alliluyeva(scenarios)}:69: event 'lenin-intercedes' (reinstate) cannot follow "
+            "state 'expelled'; allowed here: intercede, appeal, refer, request_verification, "
+            "reinstate_as_candidate, uphold, confirm_finally, annul\n"
         )
 
     def test_unknown_state_in_procedure(self, scenarios: Path, cli: Callable[..., object]) -> None:
@@ -56,7 +57,7 @@ class TestProblems:
         assert result.code == 1
         line = result.err.splitlines()[0]
         assert line.startswith(
-            f"{scenarios / 'procedure.toml'}:119: dest state 'restored' is not a state; expected one of: appealed, expelled,"
+            f"{scenarios / 'procedure.toml'}:178: dest state 'restored' is not a state; expected one of: appealed, expelled,"
         )
         assert line.endswith("(or internal = true)")
 
@@ -65,8 +66,8 @@ class TestProblems:
         edit(alliluyeva(scenarios), 'kind = "intercede"', 'kind = "intercession"')
         result = cli("check", str(scenarios))
         assert result.err.startswith(
-            f"{alliluyeva(scenarios)}:67: event 'lenin-intercedes': unknown kind 'intercession'; "
-            "expected one of: expel, appeal, intercede, request_verification,"
+            f"{alliluyeva(scenarios)}:71: event 'lenin-intercedes': unknown kind 'intercession'; "
+            "expected one of: vouch, intercede, keep, expel, expel_finally, appeal,"
         )
 
     def test_malformed_date(self, scenarios: Path, cli: Callable[..., object]) -> None:
@@ -78,7 +79,7 @@ class TestProblems:
         )
         result = cli("check", str(scenarios))
         assert result.err == (
-            f"{alliluyeva(scenarios)}:94: event 'reinstated': date '1921-02-30' is not a real day; "
+            f"{alliluyeva(scenarios)}:106: event 'reinstated': date '1921-02-30' is not a real day; "
             "expected a day that exists in the calendar\n"
         )
 
@@ -87,20 +88,20 @@ class TestProblems:
         edit(alliluyeva(scenarios), 'kind = "expel"', 'kind = "expel')
         result = cli("check", str(scenarios))
         assert result.code == 1
-        assert result.err.startswith(f"{alliluyeva(scenarios)}:54: not valid TOML: ")
+        assert result.err.startswith(f"{alliluyeva(scenarios)}:55: not valid TOML: ")
 
     def test_unknown_person_and_key(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """Every problem in a file is reported, not only the first."""
         edit(
             alliluyeva(scenarios),
-            'actors = ["lenin"]\nrecipients = ["zalutsky", "solts"]\nsummary = "Lenin vouches',
-            'actors = ["trotsky"]\nrecipients = ["zalutsky", "solts"]\nsummary = "Lenin vouches',
+            'actors = ["lenin"]\nrecipients = ["zalutsky", "solts"]\nsummary = "Lenin writes that',
+            'actors = ["trotsky"]\nrecipients = ["zalutsky", "solts"]\nsummary = "Lenin writes that',
         )
         edit(alliluyeva(scenarios), 'note = "Which body', 'notes = "Which body')
         result = cli("check", str(scenarios))
         assert result.err.splitlines() == [
-            f"{alliluyeva(scenarios)}:70: event 'lenin-intercedes': actor 'trotsky' is not in people.toml; expected the id of a person or body defined there",
-            f"{alliluyeva(scenarios)}:101: event 'reinstated': unknown key 'notes'; expected one of: id, kind, date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, account_of, reasoning, inferred, citations, refers_to, note",
+            f"{alliluyeva(scenarios)}:74: event 'lenin-intercedes': actor 'trotsky' is not in people.toml; expected the id of a person or body defined there",
+            f"{alliluyeva(scenarios)}:113: event 'reinstated': unknown key 'notes'; expected one of: id, kind, date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, account_of, reasoning, inferred, citations, refers_to, note",
             "2 problems",
         ]
 
@@ -110,7 +111,7 @@ class TestProblems:
         with pytest.raises(CaseFileError) as info:
             load_casebook(scenarios)
         assert [(p.line, p.what.split(":")[0]) for p in info.value.problems] == [
-            (67, "event 'lenin-intercedes'")
+            (71, "event 'lenin-intercedes'")
         ]
 
     def test_check_writes_nothing(self, scenarios: Path, cli: Callable[..., object]) -> None:
@@ -129,8 +130,9 @@ class TestProblems:
         edit(case, "Kasparova’s expulsion", "Kasparova's expulsion")
         result = cli("check", str(scenarios))
         assert result.err == (
-            f"{case}:117: event 'verification-requested': quote not found in document "
-            "'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt): it matches "
+            f"{case}:137: event 'verification-requested': quote not found in document "
+            "'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt, lines 6–29): "
+            "it matches "
             "up to ' the case of Comrade Kasparova' and then reads \"'s expulsion from th\" where "
             "the source has '’s expulsion from th' (APOSTROPHE vs RIGHT SINGLE QUOTATION MARK); "
             "expected the exact words of the source\n"
