@@ -155,7 +155,16 @@ class TestFold:
             event="",
             kind="reinstate",
             state="expelled",
-            allowed=("appeal", "intercede", "request_verification"),
+            allowed=(
+                "intercede",
+                "appeal",
+                "refer",
+                "request_verification",
+                "reinstate_as_candidate",
+                "uphold",
+                "confirm_finally",
+                "annul",
+            ),
         )
 
     def test_requires_rule(self, book: Casebook) -> None:

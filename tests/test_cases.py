@@ -96,7 +96,16 @@ class TestReplay:
         assert info.value.state == "expelled"
         assert info.value.event.id == "reinstated"
         assert "reinstate" not in info.value.allowed
-        assert info.value.allowed == ("appeal", "intercede", "request_verification")
+        assert info.value.allowed == (
+            "intercede",
+            "appeal",
+            "refer",
+            "request_verification",
+            "reinstate_as_candidate",
+            "uphold",
+            "confirm_finally",
+            "annul",
+        )
 
 
 class TestEvidence:

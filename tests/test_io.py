@@ -29,8 +29,9 @@ needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipe
 posix_modes = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
 
 KINDS = (
-    "expel, appeal, intercede, request_verification, request_information, schedule_hearing, "
-    "cancel_hearing, reinstate, reinstate_as_candidate, uphold, annul, background"
+    "vouch, intercede, keep, expel, expel_finally, appeal, refer, request_verification, "
+    "request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_member, "
+    "reinstate_as_candidate, uphold, confirm_finally, annul, background"
 )
 
 PROBE = """\

@@ -127,7 +127,7 @@ class TestCheckPaths:
         self, here: Path, cli: Callable[..., object]
     ) -> None:
         """procedures/*.toml is checked as a procedure of its scenarios folder."""
-        (here / "my" / "procedures").mkdir()
+        (here / "my" / "procedures").mkdir(exist_ok=True)
         other = here / "my" / "procedures" / "other.toml"
         shutil.copy(here / "my" / "procedure.toml", other)
         edit(other, 'id = "purge-1921"', 'id = "purge-1922"')
@@ -536,7 +536,7 @@ class TestFileForms:
         )
         result = cli("check", str(scenarios), width=300)
         assert result.err == (
-            f"{scenarios}/cases/alliluyeva.toml:7: case id 'kasparova-popova' is also used by "
+            f"{scenarios}/cases/alliluyeva.toml:8: case id 'kasparova-popova' is also used by "
             f"{scenarios}/cases/kasparova-popova.toml; expected unique case ids "
             "(each file's own id, usually its name)\n"
         )
@@ -552,7 +552,7 @@ class TestFileForms:
         edit(scenarios / "cases" / "alliluyeva.toml", 'basis = "inferred"\n', "")
         result = cli("check", str(scenarios), width=300)
         assert result.err == (
-            f"{scenarios}/cases/alliluyeva.toml:80: event 'reexamination-implied': reasoning is "
+            f"{scenarios}/cases/alliluyeva.toml:92: event 'reexamination-implied': reasoning is "
             "given but basis is 'stated'; expected basis = \"inferred\" (the reasoning is the "
             "modeller's) or no reasoning\n"
         )
