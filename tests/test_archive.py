@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import textwrap
@@ -16,8 +19,9 @@ import pytest
 
 from casework import Casebook
 from casework.analysis.archive import import_file
-from casework.analysis.rows import COLUMNS
 from casework.analysis.archive_stats import archive_stats
+from casework.analysis.rows import COLUMNS, MAX_FIELD, MAX_ROW, RowChecker
+from casework.model.dates import HistDate
 
 from .conftest import CLIResult
 
@@ -505,3 +509,393 @@ class TestOneRuleSet:
         )
         assert case_error.endswith(f"event 'reexamination-implied': {why}\n")
         assert archive_error.splitlines()[0] == f"{rows}:row 2: {why}"
+
+
+# -- unusual and hostile input ------------------------------------------------------
+
+HINT = (
+    "expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, "
+    "actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, "
+    "procedure"
+)
+ROW = '{"case_id": "x-1", "seq": 1, "event_id": "e1", "kind": "expel"'
+
+
+def as_user(*argv: str, cwd: Path) -> CLIResult:
+    """``casework ARGS`` in a child process that file permissions bind. The tests run
+    as root, who may read and write any file; the child is root without the two
+    capabilities that allow it (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so a mode
+    of 000 or 555 refuses it as it refuses any user."""
+    prefix: list[str] = []
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("setpriv is needed to drop root's file capabilities")
+        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+    done = subprocess.run(
+        [*prefix, sys.executable, "-m", "casework", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.stderr.startswith("setpriv:"):
+        pytest.skip(f"cannot drop capabilities here: {done.stderr.strip()}")
+    return CLIResult(done.returncode, done.stdout, done.stderr)
+
+
+def listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+class TestSeqIsAsciiDigits:
+    @pytest.mark.parametrize("seq", ["\u0663", "\u00b2", "\uff13", "1\u00b2", "\u06f1", "𝟙"])
+    def test_other_digits_are_not_a_seq(self, seq: str, book: Casebook) -> None:
+        """Arabic-Indic, superscript, full-width and mathematical digits are refused,
+        as any other non-number is (str.isdigit and int accept them all)."""
+        row = {"case_id": "x-1", "seq": seq, "event_id": "e1", "kind": "expel"}
+        assert RowChecker(book.procedures).check(row) == (
+            f"seq {seq!r} is not a positive whole number",
+            "expected 1, 2, 3, ... in the order of the case",
+        )
+
+    @pytest.mark.parametrize(
+        ("text", "seq"), [("07", 7), (" 12 ", 12), (str(2**63 - 1), 2**63 - 1)]
+    )
+    def test_ascii_digits_are(self, text: str, seq: int, book: Casebook) -> None:
+        row = {"case_id": "x-1", "seq": text, "event_id": "e1", "kind": "expel"}
+        checked = RowChecker(book.procedures).check(row)
+        assert len(checked) == 3 and checked[0]["seq"] == seq
+
+    def test_the_largest_seq_is_stored(self, cli: Cli, db: Path, tmp_path: Path) -> None:
+        """2**63 - 1, SQLite's largest integer, is a seq (2**63 is not: the corpus)."""
+        file = tmp_path / "big.jsonl"
+        file.write_text(ROW.replace('"seq": 1', f'"seq": {2**63 - 1}') + "}\n", encoding="utf-8")
+        assert cli("import", str(file), "--db", str(db)).code == 0
+        assert sqlite3.connect(db).execute("SELECT seq FROM events").fetchall() == [(2**63 - 1,)]
+
+    @pytest.mark.parametrize("date", ["1921-12-20", "\u0661\u0669\u0662\u0661-12-20", "\uff11921"])
+    def test_dates_are_read_by_the_dates_module(self, date: str, book: Casebook) -> None:
+        """A row's date gets the verdict, in the same words, that a case file's does."""
+        row = {"case_id": "x-1", "seq": "1", "event_id": "e1", "kind": "expel", "date": date}
+        checked = RowChecker(book.procedures).check(row)
+        try:
+            HistDate.parse(date)
+        except ValueError as refused:
+            what, _, expected = str(refused).partition("; ")
+            assert checked == (what, expected)
+        else:
+            assert len(checked) == 3 and checked[0]["date"] == date
+
+
+class TestCaps:
+    def test_a_long_json_line_is_refused_and_the_next_read(
+        self, cli: Cli, db: Path, tmp_path: Path
+    ) -> None:
+        """A JSON Lines line is at most MAX_ROW characters, as a CSV row is; the lines
+        after a long one are read and numbered as ever."""
+        file = tmp_path / "long.jsonl"
+        pad = " " * (MAX_ROW - len(ROW) - 1)
+        file.write_text(
+            f"{ROW}{pad}}}\n{ROW}{pad} }}\n{ROW.replace('expel', 'purge')}}}\n", encoding="utf-8"
+        )
+        result = cli("import", str(file), "--db", str(db), width=400)
+        assert result.err.splitlines() == [
+            f"{file}:line 2: longer than 1,048,576 characters; expected a line of at most "
+            "1,048,576 characters",
+            f"{file}:line 3: unknown kind 'purge'; expected one of: "
+            + ", ".join((*book_triggers(), "background")),
+            "2 bad rows; nothing was imported",
+        ]
+
+    def test_a_long_line_is_not_read_whole(self, tmp_path: Path) -> None:
+        """A 128 MB line costs the import no more than a few MB of memory (the
+        whole line used to be read, and then decoded: four times its size)."""
+        file = tmp_path / "huge.jsonl"
+        with file.open("wb") as f:
+            f.truncate(128 * 2**20)  # sparse: NUL bytes, no newline
+        script = textwrap.dedent(f"""
+            import resource
+            import casework
+            from casework.analysis.archive import ImportFailed, import_file
+            procedures = casework.load_casebook().procedures
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            try:
+                import_file({str(file)!r}, {str(tmp_path / "a.sqlite")!r}, procedures)
+            except ImportFailed as failed:
+                print(failed.problems[0].what)
+            print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+        """)
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        )
+        what, grown_kib = done.stdout.splitlines()
+        assert what == "longer than 1,048,576 characters"
+        assert int(grown_kib) < 32 * 1024
+
+    def test_a_long_csv_row_is_refused(self, cli: Cli, db: Path, tmp_path: Path) -> None:
+        """A CSV row (its fields as written, with commas, quotes and any line breaks
+        inside quotes) is at most MAX_ROW characters: exactly that many is a row,
+        one more is refused."""
+        head = ",".join(("case_id", "seq", "event_id", "kind", *TEXT_COLUMNS))
+        file = tmp_path / "long.csv"
+        file.write_text(f"{head}\n{long_row('x-1', MAX_ROW)}\n{long_row('x-2', MAX_ROW + 1)}\n")
+        result = cli("import", str(file), "--db", str(db), width=400)
+        assert result.err.splitlines() == [
+            f"{file}:row 3: longer than 1,048,576 characters; expected a row of at most "
+            "1,048,576 characters",
+            "1 bad row; nothing was imported",
+        ]
+        file.write_text(f"{head}\n{long_row('x-1', MAX_ROW)}\n")
+        assert cli("import", str(file), "--db", str(db)).code == 0
+
+    def test_a_long_field_is_refused_in_both(self, cli: Cli, db: Path, tmp_path: Path) -> None:
+        """A field is at most MAX_FIELD characters (the csv module's own limit), in a
+        CSV file and a JSON Lines file alike."""
+        long = "a" * (MAX_FIELD + 1)
+        csv_file = tmp_path / "f.csv"
+        csv_file.write_text(f"case_id,seq,event_id,kind,summary\nx-1,1,e1,expel,{long}\n")
+        jsonl_file = tmp_path / "f.jsonl"
+        jsonl_file.write_text(f'{ROW}, "summary": "{long}"}}\n')
+        expected = "longer than 131,072 characters; expected at most 131,072 characters in a field"
+        assert cli("import", str(csv_file), "--db", str(db), width=400).err.splitlines() == [
+            f"{csv_file}:row 2: a field is {expected}",
+            "1 bad row; nothing was imported",
+        ]
+        assert cli("import", str(jsonl_file), "--db", str(db), width=400).err.splitlines() == [
+            f"{jsonl_file}:line 1: summary is {expected}",
+            "1 bad row; nothing was imported",
+        ]
+        jsonl_file.write_text(f'{ROW}, "summary": "{long[1:]}"}}\n')
+        assert cli("import", str(jsonl_file), "--db", str(db)).code == 0
+
+    def test_a_million_unknown_columns(self, cli: Cli, db: Path, tmp_path: Path) -> None:
+        """A header of a million columns is one short line, whether its names make it
+        longer than a row may be or not (it used to be one line of 30 MB)."""
+        named = tmp_path / "named.csv"
+        named.write_text(",".join(f"c{n}" for n in range(10**6)) + "\n", encoding="utf-8")
+        empty = tmp_path / "empty.csv"
+        empty.write_text("," * (10**6 - 1) + "\n", encoding="utf-8")
+        assert cli("import", str(named), "--db", str(db), width=400).err.splitlines() == [
+            f"{named}:row 1: longer than 1,048,576 characters; expected a row of at most "
+            "1,048,576 characters",
+            "1 bad row; nothing was imported",
+        ]
+        assert cli("import", str(empty), "--db", str(db), width=400).err.splitlines() == [
+            f"{empty}:row 1: 1,000,000 columns, more than 64; {HINT}",
+            "1 bad row; nothing was imported",
+        ]
+
+    def test_long_names_are_shortened(self, cli: Cli, db: Path, tmp_path: Path) -> None:
+        """An unknown column or key is shown by its first 40 characters."""
+        name = "n" * 5000
+        csv_file = write_csv(tmp_path / "n.csv", [["case_id", "seq", "event_id", "kind", name]])
+        jsonl_file = tmp_path / "n.jsonl"
+        jsonl_file.write_text(f'{ROW}, "{name}": 1}}\n')
+        shown = "'" + "n" * 40 + "…'"
+        assert cli("import", str(csv_file), "--db", str(db), width=400).err.splitlines()[0] == (
+            f"{csv_file}:row 1: column {shown} is not known; {HINT}"
+        )
+        assert cli("import", str(jsonl_file), "--db", str(db), width=400).err.splitlines()[0] == (
+            f"{jsonl_file}:line 1: key {shown} is not known; {HINT}"
+        )
+
+
+#: Columns whose text no rule reads.
+TEXT_COLUMNS = ("summary", "note", "date_basis", "locator", "source", "quote", "title")
+
+
+def long_row(case_id: str, length: int) -> str:
+    """A good CSV row of ``length`` characters, its fields below MAX_FIELD: quoted
+    fields of doubled quotes, each written as about twice its length."""
+    start = f"{case_id},1,e1,expel"
+    room = length - len(start) - len(TEXT_COLUMNS)
+    sizes = [room // len(TEXT_COLUMNS)] * len(TEXT_COLUMNS)
+    sizes[-1] += room - sum(sizes)
+    fields = ['"' + "a" * (n % 2) + '""' * ((n - 2) // 2) + '"' for n in sizes]
+    row = ",".join((start, *fields))
+    assert len(row) == length
+    return row
+
+
+def book_triggers() -> tuple[str, ...]:
+    from casework import load_casebook
+
+    return tuple(load_casebook().procedures["purge-1921"].triggers)
+
+
+class TestUnreadableInput:
+    def test_a_folder(self, cli: Cli, db: Path, tmp_path: Path) -> None:
+        folder = tmp_path / "cases.csv"
+        folder.mkdir()
+        result = cli("import", str(folder), "--db", str(db), width=400)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {folder}: not a regular file; expected a .csv or .jsonl file\n",
+        )
+
+    def test_a_symlink_loop(self, cli: Cli, db: Path, tmp_path: Path) -> None:
+        loop = tmp_path / "loop.csv"
+        loop.symlink_to(loop)
+        result = cli("import", str(loop), "--db", str(db), width=400)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {loop}: cannot read the file (Too many levels of symbolic links); "
+            "expected a readable .csv or .jsonl file\n",
+        )
+        assert not db.exists()
+
+    def test_a_file_it_may_not_read(self, tmp_path: Path) -> None:
+        (tmp_path / "secret.csv").write_bytes(SMALL.read_bytes())
+        (tmp_path / "secret.csv").chmod(0)
+        result = as_user("import", "secret.csv", "--db", "a.sqlite", cwd=tmp_path)
+        assert (result.code, result.err) == (
+            1,
+            "casework: secret.csv: cannot read the file (Permission denied); "
+            "expected a readable .csv or .jsonl file\n",
+        )
+        assert listing(tmp_path) == ["secret.csv"]
+
+
+NOT_AN_ARCHIVE = "expected an archive file or a new path in an existing folder"
+
+
+class TestArchivePath:
+    @pytest.mark.parametrize(
+        ("make", "what"),
+        [
+            (lambda p: p.mkdir(), "not a regular file (a folder)"),
+            (lambda p: os.mkfifo(p), "not a regular file (a named pipe)"),
+            (lambda p: p.symlink_to("/dev/zero"), "not a regular file (a device)"),
+            (lambda p: p.symlink_to(p.parent / "missing.sqlite"), "a symlink to a missing file"),
+            (
+                lambda p: p.symlink_to(p),
+                "cannot open the archive (Too many levels of symbolic links)",
+            ),
+        ],
+        ids=["folder", "pipe", "device", "dangling", "loop"],
+    )
+    def test_refused(
+        self, make: Callable[[Path], None], what: str, cli: Cli, tmp_path: Path
+    ) -> None:
+        """--db is a regular file (or a link to one) or a new path: nothing else is
+        opened, and nothing is made beside it."""
+        db = tmp_path / "a.sqlite"
+        make(db)
+        before = listing(tmp_path)
+        for command in (["import", str(SMALL)], ["stats"]):
+            result = cli(*command, "--db", str(db), width=400)
+            expected = NOT_AN_ARCHIVE if command[0] == "import" else STATS_EXPECTED
+            assert (result.code, result.err) == (1, f"casework: {db}: {what}; {expected}\n")
+        assert listing(tmp_path) == before
+
+    def test_dev_null(self, cli: Cli) -> None:
+        """/dev/null is refused, and no journal is left in /dev (one used to be)."""
+        before = listing(Path("/dev"))
+        result = cli("import", str(SMALL), "--db", "/dev/null", width=400)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: /dev/null: not a regular file (a device); {NOT_AN_ARCHIVE}\n",
+        )
+        assert listing(Path("/dev")) == before
+
+    def test_nothing_is_made_beside_a_device(self, cli: Cli, tmp_path: Path) -> None:
+        """A device node in a folder casework may write: no journal beside it."""
+        null = tmp_path / "null"
+        try:
+            os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        except PermissionError:
+            pytest.skip("cannot make a device node here")
+        result = cli("import", str(SMALL), "--db", str(null), width=400)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {null}: not a regular file (a device); {NOT_AN_ARCHIVE}\n",
+        )
+        assert listing(tmp_path) == ["null"]
+
+    def test_a_read_only_archive(self, small_db: Path) -> None:
+        """An archive casework may not write is refused before any row is read."""
+        more = write_csv(small_db.parent / "more.csv", [["case_id", "seq", "event_id", "kind"]])
+        more.write_text(more.read_text() + "z-1,1,e1,expel\n")
+        before = dump(small_db)
+        small_db.chmod(0o444)
+        result = as_user("import", "more.csv", "--db", small_db.name, cwd=small_db.parent)
+        assert (result.code, result.err) == (
+            1,
+            "casework: archive.sqlite: cannot write the archive (Permission denied); "
+            "expected a writable file\n",
+        )
+        assert dump(small_db) == before
+
+    @pytest.mark.parametrize("new", [False, True], ids=["archive", "new archive"])
+    def test_a_read_only_folder(self, new: bool, small_db: Path) -> None:
+        """SQLite writes a journal beside the archive: a folder casework may not
+        write is refused, whether the archive is in it already or not."""
+        folder = small_db.parent
+        write_csv(
+            folder / "more.csv",
+            [["case_id", "seq", "event_id", "kind"], ["z-1", "1", "e", "expel"]],
+        )
+        name = "new.sqlite" if new else small_db.name
+        before = dump(small_db)
+        folder.chmod(0o555)
+        try:
+            result = as_user("import", "more.csv", "--db", name, cwd=folder)
+        finally:
+            folder.chmod(0o755)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {name}: folder . is not writable; expected a "
+            "folder casework may write, for the archive's journal\n",
+        )
+        assert dump(small_db) == before
+        assert listing(folder) == ["archive.sqlite", "more.csv"]
+
+
+STATS_EXPECTED = "expected a file made by casework import"
+
+
+class TestStatsReadsOnly:
+    def test_tables_not_of_an_archive(self, cli: Cli, small_db: Path) -> None:
+        """Schema 1 by its number but not by its tables: refused, by name."""
+        con = sqlite3.connect(small_db)
+        con.executescript("DROP TABLE events; CREATE TABLE events (x);")
+        con.close()
+        result = cli("stats", "--db", str(small_db), width=400)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {small_db}: not a casework archive (the events table has no column "
+            f"'case_id'); {STATS_EXPECTED}\n",
+        )
+
+    def test_a_wal_archive_writes_nothing(self, small_db: Path, book: Casebook) -> None:
+        """stats opens the archive read-only: no -wal or -shm file appears, even while
+        it reads (a read-write connection made both)."""
+        con = sqlite3.connect(small_db)
+        assert con.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
+        con.close()
+        before = listing(small_db.parent), small_db.read_bytes()
+        seen: list[list[str]] = []
+        stats = archive_stats(
+            small_db, book.procedures, progress=lambda *_: seen.append(listing(small_db.parent))
+        )
+        assert stats.cases == 6
+        assert seen == [before[0]]
+        assert (listing(small_db.parent), small_db.read_bytes()) == before
+
+    @pytest.mark.parametrize("wal", [False, True], ids=["journal", "wal"])
+    def test_in_a_folder_it_may_not_write(self, wal: bool, small_db: Path) -> None:
+        """A read-only archive in a read-only folder is read, in either journal mode."""
+        con = sqlite3.connect(small_db)
+        con.execute(f"PRAGMA journal_mode = {'WAL' if wal else 'DELETE'}")
+        con.close()
+        folder = small_db.parent
+        small_db.chmod(0o444)
+        folder.chmod(0o555)
+        try:
+            result = as_user("stats", "--db", small_db.name, "--json", cwd=folder)
+        finally:
+            folder.chmod(0o755)
+        assert (result.code, result.err) == (0, "")
+        assert json.loads(result.out)["cases"] == 6
+        assert listing(folder) == ["archive.sqlite"]

@@ -14,12 +14,22 @@ replayed and summarised by :mod:`casework.analysis.archive_stats`.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from casework.analysis.archive_file import (
+    SCHEMA_VERSION,
+    archive_error,
+    check_path,
+    connect_to_read,
+    connect_to_write,
+    create_schema,
+    needs_schema,
+    shown,
+)
 from casework.analysis.rows import (
     COLUMNS,
     EVENT_COLUMNS,
@@ -27,45 +37,23 @@ from casework.analysis.rows import (
     RowChecker,
     csv_rows,
     jsonl_rows,
+    open_import,
 )
-from casework.errors import CaseFileError, CaseworkError, Problem, display_path
+from casework.errors import CaseFileError, CaseworkError, Problem
 from casework.model.procedure import Procedure
 
-__all__ = ["COLUMNS", "REQUIRED", "ImportFailed", "ImportReport", "import_file", "open_archive"]
+__all__ = [
+    "COLUMNS",
+    "REQUIRED",
+    "SCHEMA_VERSION",
+    "ImportFailed",
+    "ImportReport",
+    "import_file",
+    "open_archive",
+]
 
 #: How many bad rows an import reports before it only counts them.
 MAX_PROBLEMS = 50
-
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS cases (
-    case_id   TEXT PRIMARY KEY,
-    procedure TEXT NOT NULL,
-    title     TEXT NOT NULL DEFAULT ''
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS events (
-    case_id    TEXT NOT NULL,
-    seq        INTEGER NOT NULL,
-    event_id   TEXT NOT NULL,
-    kind       TEXT NOT NULL,
-    date       TEXT NOT NULL DEFAULT '',
-    calendar   TEXT NOT NULL DEFAULT 'gregorian',
-    date_basis TEXT NOT NULL DEFAULT '',
-    actors     TEXT NOT NULL DEFAULT '',
-    recipients TEXT NOT NULL DEFAULT '',
-    summary    TEXT NOT NULL DEFAULT '',
-    source     TEXT NOT NULL DEFAULT '',
-    locator    TEXT NOT NULL DEFAULT '',
-    quote      TEXT NOT NULL DEFAULT '',
-    basis      TEXT NOT NULL DEFAULT 'stated',
-    reasoning  TEXT NOT NULL DEFAULT '',
-    note       TEXT NOT NULL DEFAULT '',
-    ns_from    TEXT,
-    ns_to      TEXT,
-    PRIMARY KEY (case_id, seq),
-    UNIQUE (case_id, event_id)
-) WITHOUT ROWID;
-"""
 
 
 class ImportFailed(CaseFileError):
@@ -107,14 +95,23 @@ def _plural(n: int, noun: str) -> str:
 
 
 def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connection:
-    """Open an archive (creating its tables when ``create``); CaseworkError when it
-    is missing or not an archive."""
+    """Open an archive: read-only (see :mod:`casework.analysis.archive_file`), or
+    read-write when ``create``, making its tables when the file is new or empty;
+    CaseworkError when it is missing, not an archive, or not to be written."""
     p = Path(path)
-    con = _connect(p, create=create)
+    if not create:
+        con = connect_to_read(p)
+        try:
+            needs_schema(con, p, create=False)
+        except BaseException:
+            con.close()
+            raise
+        return con
+    con = connect_to_write(p, exists=check_path(p, create=True))
     try:
-        if _needs_schema(con, p, create=create):
+        if needs_schema(con, p, create=True):
             con.execute("BEGIN IMMEDIATE")
-            _create_schema(con)
+            create_schema(con)
             con.execute("COMMIT")
     except BaseException:
         if con.in_transaction:
@@ -122,54 +119,6 @@ def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connectio
         con.close()
         raise
     return con
-
-
-def _connect(p: Path, *, create: bool) -> sqlite3.Connection:
-    """A connection to ``p`` in autocommit mode (transactions are explicit)."""
-    if not create and not p.is_file():
-        raise CaseworkError(
-            f"{display_path(p)}: no such archive; expected a file made by casework import"
-        )
-    if create and not p.parent.is_dir():
-        raise CaseworkError(
-            f"{display_path(p)}: folder {display_path(p.parent)} does not exist; "
-            "expected an archive path in an existing folder"
-        )
-    try:
-        return sqlite3.connect(p, isolation_level=None)
-    except sqlite3.Error as err:
-        raise CaseworkError(
-            f"{display_path(p)}: cannot open the archive ({err}); expected a writable file"
-        ) from None
-
-
-def _needs_schema(con: sqlite3.Connection, p: Path, *, create: bool) -> bool:
-    """True when ``create`` and the file has no tables yet (new, or 0 bytes); a
-    CaseworkError when it is not an archive of this schema."""
-    try:
-        version = con.execute("PRAGMA user_version").fetchone()[0]
-        empty = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
-    except sqlite3.DatabaseError as err:
-        raise CaseworkError(
-            f"{display_path(p)}: cannot read the archive ({err}); expected an SQLite file"
-        ) from None
-    if version == 0 and create and empty:  # never add tables to another program's file
-        return True
-    if version != SCHEMA_VERSION:
-        raise CaseworkError(
-            f"{display_path(p)}: not a casework archive (schema {version}); "
-            f"expected schema {SCHEMA_VERSION}"
-        )
-    return False
-
-
-def _create_schema(con: sqlite3.Connection) -> None:
-    """Create the tables inside the caller's transaction (executescript would
-    commit it), so a failed import takes them away again."""
-    for statement in _SCHEMA.split(";"):
-        if statement.strip():
-            con.execute(statement)
-    con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 # -- reading import files ----------------------------------------------------------
@@ -202,25 +151,45 @@ def import_file(
     ``progress`` is called with the number of rows read every 5,000 rows.
     """
     file = Path(path)
-    where = display_path(file)
-    if not file.exists():
-        raise CaseworkError(f"{where}: no such file; expected a .csv or .jsonl file")
-    if not file.is_file():
-        raise CaseworkError(f"{where}: not a regular file; expected a .csv or .jsonl file")
+    where = shown(file)
     suffix = file.suffix.lower()
-    if suffix == ".csv":
-        rows = csv_rows(file, where)
-    elif suffix in (".jsonl", ".ndjson"):
-        rows = jsonl_rows(file, where)
-    else:
+    if suffix not in (".csv", ".jsonl", ".ndjson"):
+        open_import(file, where, newline=None).close()  # a missing file is said first
         raise CaseworkError(
             f"{where}: cannot import a {suffix or 'suffix-less'} file; "
             "expected a .csv or .jsonl file"
         )
-    checker = RowChecker(procedures)
     archive = Path(db)
-    created = not archive.exists()
-    con = _connect(archive, create=True)
+    created = not check_path(archive, create=True)
+    with open_import(file, where, newline="" if suffix == ".csv" else None) as f:
+        rows = csv_rows(f, where) if suffix == ".csv" else jsonl_rows(f, where)
+        con = connect_to_write(archive, exists=not created)
+        try:
+            report = _import(con, archive, rows, RowChecker(procedures), progress)
+        except BaseException:
+            if con.in_transaction:  # a bad row, an error or an interrupt: undo it all
+                try:
+                    con.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass  # closing rolls back too, and SQLite's journal does when it cannot
+            con.close()
+            if created:  # and leave no empty archive behind
+                archive.unlink(missing_ok=True)
+            raise
+        con.close()
+    return ImportReport(where, *report)
+
+
+def _import(
+    con: sqlite3.Connection,
+    archive: Path,
+    rows: Iterator[tuple[str, Mapping[str, Any] | Problem]],
+    checker: RowChecker,
+    progress: Callable[[int], None] | None,
+) -> tuple[int, int, int, int]:
+    """Check and store every row in one transaction, committed when all are good:
+    (rows, events added, already present, cases added); ImportFailed when a row
+    is bad, CaseworkError when SQLite cannot read or write the archive."""
     problems: list[Problem] = []
     bad = n = added = present = cases_added = 0
     case_info: dict[str, tuple[str, str]] = {}
@@ -229,17 +198,13 @@ def import_file(
             con.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as err:  # locked, read-only
             raise CaseworkError(
-                f"{display_path(archive)}: cannot write the archive ({err}); "
+                f"{shown(archive)}: cannot write the archive ({err}); "
                 "expected a writable file no other program is writing"
-            ) from None
-        except sqlite3.DatabaseError as err:  # not SQLite
-            raise CaseworkError(
-                f"{display_path(archive)}: cannot read the archive ({err}); expected an SQLite file"
             ) from None
         # The tables of a new (or 0-byte) archive are made in the import's own
         # transaction: a failed import leaves such a file exactly as it was.
-        if _needs_schema(con, archive, create=True):
-            _create_schema(con)
+        if needs_schema(con, archive, create=True):
+            create_schema(con)
         for n, (place, row) in enumerate(rows, start=1):
             if progress is not None and n % 5000 == 0:
                 progress(n)
@@ -264,15 +229,15 @@ def import_file(
         if bad:
             raise ImportFailed(problems, bad)
         con.execute("COMMIT")
-    except BaseException:
-        if con.in_transaction:  # a bad row, an error or an interrupt: undo it all
-            con.execute("ROLLBACK")
-        con.close()
-        if created:  # and leave no empty archive behind
-            archive.unlink(missing_ok=True)
-        raise
-    con.close()
-    return ImportReport(where, n, added, present, cases_added)
+    except sqlite3.ProgrammingError:
+        raise  # casework's own mistake
+    except sqlite3.OperationalError as err:  # I/O, a full disk, a lock, read-only
+        raise CaseworkError(
+            f"{shown(archive)}: cannot write the archive ({err}); expected a writable file"
+        ) from None
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as err:  # not SQLite, or damaged
+        raise archive_error(archive, err) from None
+    return n, added, present, cases_added
 
 
 def _store(
@@ -335,10 +300,13 @@ def _store(
         (case_id, values["seq"]),
     ).fetchone()
     if stored is None:
-        seq = con.execute(
+        other = con.execute(
             "SELECT seq FROM events WHERE case_id = ? AND event_id = ?",
             (case_id, values["event_id"]),
-        ).fetchone()[0]
+        ).fetchone()
+        if other is None:  # the insert was ignored for a row that is not there
+            raise sqlite3.DatabaseError("a row its index names is missing")
+        seq = other[0]
         return (
             Problem(
                 place,
