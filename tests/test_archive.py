@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 import shutil
 import sqlite3
 import stat
@@ -866,6 +867,32 @@ class TestStatsReadsOnly:
             1,
             f"casework: {small_db}: not a casework archive (the events table has no column "
             f"'case_id'); {STATS_EXPECTED}\n",
+        )
+
+    def test_a_corrupted_archive(self, cli: Cli, small_db: Path) -> None:
+        """Random bytes after the first page: a clean error naming the file."""
+        data = small_db.read_bytes()
+        small_db.write_bytes(data[:4096] + random.Random(1921).randbytes(len(data) - 4096))
+        result = cli("stats", "--db", str(small_db), width=400)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {small_db}: cannot read the archive (database disk image is "
+            "malformed); expected an SQLite file\n",
+        )
+
+    def test_a_hand_edited_day(self, cli: Cli, small_db: Path) -> None:
+        con = sqlite3.connect(small_db)
+        con.execute(
+            "UPDATE events SET ns_from = 'garbage', ns_to = 'garbage' "
+            "WHERE case_id = 'a-001' AND seq = 1"
+        )
+        con.commit()
+        con.close()
+        result = cli("stats", "--db", str(small_db), width=400)
+        assert (result.code, result.err) == (
+            1,
+            f"casework: {small_db}: case 'a-001' has the day 'garbage' (ns_from, ns_to); "
+            "expected ISO days, e.g. 1921-12-20, as casework import writes them\n",
         )
 
     def test_a_wal_archive_writes_nothing(self, small_db: Path, book: Casebook) -> None:

@@ -16,8 +16,9 @@ from typing import Any
 import attrs
 
 from casework.analysis.archive import open_archive
+from casework.analysis.archive_file import archive_error, shown
 from casework.analysis.bulk import CaseResult, compile_procedure
-from casework.errors import CaseworkError, display_path
+from casework.errors import CaseworkError
 from casework.model.procedure import ILLEGAL, Procedure
 from casework.model.steps import IllegalStep
 
@@ -86,9 +87,11 @@ class ArchiveStats:
         }
 
 
+# ifnull: a NULL kind (in a table edited by hand) is no kind, and the fold's key
+# for a state's own name is None.
 _STREAM = (
-    "SELECT case_id, kind, CASE WHEN ns_from = ns_to THEN ns_from END FROM events{where} "
-    "ORDER BY case_id, seq"
+    "SELECT case_id, ifnull(kind, ''), CASE WHEN ns_from = ns_to THEN ns_from END "
+    "FROM events{where} ORDER BY case_id, seq"
 )
 
 
@@ -105,63 +108,21 @@ def archive_stats(
     :mod:`casework.analysis.bulk`; only the counts are kept. ``progress`` is called with
     (cases done, cases in all) every few thousand cases.
     """
-    con = open_archive(db)
+    p = Path(db)
+    con = open_archive(p)
     try:
-        used = [
-            r[0] for r in con.execute("SELECT DISTINCT procedure FROM cases ORDER BY procedure")
-        ]
-        unknown = [p for p in used if p not in procedures]
-        if unknown:
-            raise CaseworkError(
-                f"{display_path(db)}: cases follow procedure {', '.join(map(repr, unknown))}, "
-                "which the scenarios do not define; "
-                f"expected one of: {', '.join(sorted(procedures))}"
-            )
-        total = con.execute("SELECT count(*) FROM cases").fetchone()[0]
-        events = con.execute("SELECT count(*) FROM events").fetchone()[0]
-        outcomes: Counter[str] = Counter()
-        paths: Counter[tuple[str, ...]] = Counter()
-        days: dict[str, list[int]] = {}
-        illegal: list[IllegalStep] = []
-        done = 0
-        for pid in used:
-            procedure = procedures[pid]
-            table = compile_procedure(procedure)
-            if len(used) == 1:
-                rows = con.execute(_STREAM.format(where=""))
-            else:
-                rows = con.execute(
-                    _STREAM.format(
-                        where=" WHERE case_id IN (SELECT case_id FROM cases WHERE procedure = ?)"
-                    ),
-                    (pid,),
-                )
-            outcome_of = {s.name: s.outcome_label for s in procedure.states}
-            for result in table.fold(rows):
-                done += 1
-                if progress is not None and done % 2000 == 0:
-                    progress(done, total)
-                if result.failure is not None:
-                    outcomes[ILLEGAL] += 1
-                    illegal.append(_illegal(con, result))
-                    continue
-                outcome = outcome_of[result.state]
-                outcomes[outcome] += 1
-                paths[result.states] += 1
-                if outcome != "pending" and result.first_day and result.last_day:
-                    span = dt.date.fromisoformat(result.last_day) - dt.date.fromisoformat(
-                        result.first_day
-                    )
-                    days.setdefault(outcome, []).append(span.days)
-        if progress is not None:
-            progress(done, total)
+        used, total, events, outcomes, paths, days, illegal = _replay(con, p, procedures, progress)
+    except sqlite3.ProgrammingError:
+        raise  # casework's own mistake
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as err:  # damaged, or changed
+        raise archive_error(p, err) from None
     finally:
         con.close()
     order = [o for pid in used for o in procedures[pid].outcomes]
     order = list(dict.fromkeys([*order, *sorted(outcomes)]))
     all_days = [d for o in order for d in days.get(o, [])]
     return ArchiveStats(
-        path=display_path(db),
+        path=shown(db),
         cases=total,
         events=events,
         procedures=tuple(used),
@@ -176,11 +137,100 @@ def archive_stats(
     )
 
 
+def _replay(
+    con: sqlite3.Connection,
+    db: Path,
+    procedures: Mapping[str, Procedure],
+    progress: Callable[[int, int], None] | None,
+) -> tuple[
+    list[str],
+    int,
+    int,
+    Counter[str],
+    Counter[tuple[str, ...]],
+    dict[str, list[int]],
+    list[IllegalStep],
+]:
+    """Every case folded: (procedures used, cases, events, outcome counts, path
+    counts, days to outcome by outcome, illegal histories)."""
+    used = [r[0] for r in con.execute("SELECT DISTINCT procedure FROM cases ORDER BY procedure")]
+    unknown = [p for p in used if p not in procedures]
+    if unknown:
+        raise CaseworkError(
+            f"{shown(db)}: cases follow procedure {', '.join(map(repr, unknown))}, "
+            "which the scenarios do not define; "
+            f"expected one of: {', '.join(sorted(procedures))}"
+        )
+    total = con.execute("SELECT count(*) FROM cases").fetchone()[0]
+    events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    outcomes: Counter[str] = Counter()
+    paths: Counter[tuple[str, ...]] = Counter()
+    days: dict[str, list[int]] = {}
+    illegal: list[IllegalStep] = []
+    done = 0
+    for pid in used:
+        procedure = procedures[pid]
+        table = compile_procedure(procedure)
+        if len(used) == 1:
+            rows = con.execute(_STREAM.format(where=""))
+        else:
+            rows = con.execute(
+                _STREAM.format(
+                    where=" WHERE case_id IN (SELECT case_id FROM cases WHERE procedure = ?)"
+                ),
+                (pid,),
+            )
+        outcome_of = {s.name: s.outcome_label for s in procedure.states}
+        for result in table.fold(rows):
+            done += 1
+            if progress is not None and done % 2000 == 0:
+                progress(done, total)
+            if result.failure is not None:
+                outcomes[ILLEGAL] += 1
+                illegal.append(_illegal(con, result))
+                continue
+            outcome = outcome_of[result.state]
+            outcomes[outcome] += 1
+            paths[result.states] += 1
+            if outcome != "pending" and result.first_day and result.last_day:
+                try:
+                    last = dt.date.fromisoformat(result.last_day)
+                    span = last - dt.date.fromisoformat(result.first_day)
+                except (TypeError, ValueError):
+                    raise _not_a_day(db, result) from None
+                days.setdefault(outcome, []).append(span.days)
+    if progress is not None:
+        progress(done, total)
+    return used, total, events, outcomes, paths, days, illegal
+
+
+def _not_a_day(db: Path, result: CaseResult) -> CaseworkError:
+    """The error for a case whose first or last day is not a day (an archive edited
+    by hand: casework import writes ISO days)."""
+    bad = result.last_day
+    try:
+        dt.date.fromisoformat(result.first_day)
+    except (TypeError, ValueError):
+        bad = result.first_day
+    return CaseworkError(
+        f"{shown(db)}: case {_clip(repr(result.case))} has the day {_clip(repr(bad))} "
+        "(ns_from, ns_to); expected ISO days, e.g. 1921-12-20, as casework import writes them"
+    )
+
+
+def _clip(text: str) -> str:
+    """A value from the archive for a message, cut to 40 characters."""
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _illegal(con: sqlite3.Connection, result: CaseResult) -> IllegalStep:
     failure = result.failure
     assert failure is not None
-    seq, event_id = con.execute(
+    row = con.execute(
         "SELECT seq, event_id FROM events WHERE case_id = ? ORDER BY seq LIMIT 1 OFFSET ?",
         (result.case, failure.seq - 1),
     ).fetchone()
+    if row is None:  # the rows just read are not there: damaged, or changed meanwhile
+        raise sqlite3.DatabaseError("a row read a moment ago is missing")
+    seq, event_id = row
     return attrs.evolve(failure, case=result.case, seq=seq, event=event_id)
