@@ -77,10 +77,10 @@ class TestPassingRun:
         assert result.ret == pytest.ExitCode.OK
 
     def test_readme_example_runs(self, session: pytest.Pytester) -> None:
-        """The README's example file runs as written and passes: 3 + 113 + 2 tests."""
+        """The README's example file runs as written and passes: 3 + 64 + 2 tests."""
         session.makepyfile(test_appeals=readme_example())
         result = session.runpytest("-p", "no:cacheprovider", "-v")
-        result.assert_outcomes(passed=118)
+        result.assert_outcomes(passed=69)
         assert result.ret == pytest.ExitCode.OK
         result.stdout.re_match_lines(
             [
@@ -231,8 +231,8 @@ class TestScenariosOption:
         result.stdout.fnmatch_lines(
             [
                 "casework: cannot load */mine:",
-                "mine/cases/alliluyeva.toml:67: event 'lenin-intercedes': unknown kind 'intercession'; "
-                "expected one of: expel, *",
+                "mine/cases/alliluyeva.toml:71: event 'lenin-intercedes': unknown kind 'intercession'; "
+                "expected one of: vouch, *",
             ],
             consecutive=True,
         )
