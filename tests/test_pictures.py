@@ -339,7 +339,7 @@ class TestDossier:
             ("alliluyev-father", "father", "alliluyeva", "stated"),
             ("alliluyeva-mother", "mother", "alliluyeva", "inferred"),
             ("kasparov", "brother", "kasparova-popova", "stated"),
-            ("popov", "husband", "kasparova-popova", "stated"),
+            ("popov", "husband", "kasparova-popova", "reported"),
             ("zalutsky", "member", "central-purge-commission", "inferred"),
             ("solts", "member", "central-purge-commission", "inferred"),
         }
@@ -381,13 +381,13 @@ class TestRelationChecks:
         """basis = "inferred" without reasoning is refused."""
         edit(
             scenarios / "people.toml",
-            'relation = "husband"\n',
-            'relation = "husband"\nbasis = "inferred"\n',
+            'relation = "brother"\n',
+            'relation = "brother"\nbasis = "inferred"\n',
         )
         with pytest.raises(CaseFileError) as err:
             load_casebook(scenarios)
         assert [p.what for p in err.value.problems] == [
-            "relation 4: an inferred relation has no reasoning"
+            "relation 3: an inferred relation has no reasoning"
         ]
 
 

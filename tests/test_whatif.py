@@ -101,7 +101,7 @@ class TestBundled:
             "under this what-if the historical event 7 is illegal: event 'reinstated' "
             "(reinstate) cannot follow state 'verification_requested' (requires 2 × "
             "intercede (found 1) before it); allowed here: intercede, request_information, "
-            "schedule_hearing, reinstate_as_candidate, uphold, annul"
+            "schedule_hearing, reinstate_as_candidate, uphold, confirm_finally, annul"
         )
         assert comparison.counterfactual.state == "verification_requested"
 
@@ -200,11 +200,13 @@ class TestEdits:
 
     def test_a_hypothetical_event_the_procedure_does_not_allow(self, book: Casebook) -> None:
         """An inserted event that cannot happen is the finding, named as hypothetical."""
-        comparison = book.compare(WhatIf("h", base="alliluyeva").insert(UPHOLD, after="expelled"))
+        early = _event("early", "reinstate")
+        comparison = book.compare(WhatIf("h", base="alliluyeva").insert(early, after="expelled"))
         assert comparison.outcome == "illegal"
         assert comparison.finding == (
-            "under this what-if the hypothetical event 5 is illegal: event 'upheld' (uphold) "
-            "cannot follow state 'expelled'; allowed here: appeal, intercede, request_verification"
+            "under this what-if the hypothetical event 5 is illegal: event 'early' (reinstate) "
+            "cannot follow state 'expelled'; allowed here: intercede, appeal, refer, "
+            "request_verification, reinstate_as_candidate, uphold, confirm_finally, annul"
         )
         assert [(r.status, r.right_mark) for r in comparison.differing] == [
             ("inserted", "illegal"),
@@ -395,7 +397,8 @@ class TestRules:
         assert ill is not None
         assert ill.describe() == (
             "event 'reinstated' (reinstate) cannot follow state 'verification_requested'; allowed here: "
-            "intercede, request_information, schedule_hearing, reinstate_as_candidate, uphold, annul"
+            "intercede, request_information, schedule_hearing, reinstate_as_member, "
+            "reinstate_as_candidate, uphold, confirm_finally, annul"
         )
 
     def test_add_source_and_drop(self, book: Casebook) -> None:
@@ -419,7 +422,7 @@ class TestRules:
         with pytest.raises(CaseFileError) as err:
             book.compare(WhatIf("code", base="alliluyeva").require("pardon", intercede=1))
         assert str(err.value).startswith(
-            "what-if 'code': unknown trigger 'pardon'; expected one of: expel, appeal, intercede"
+            "what-if 'code': unknown trigger 'pardon'; expected one of: vouch, intercede, keep"
         )
 
 
@@ -573,9 +576,10 @@ requires = { intercede = 1 }
         result = cli("check", str(scenarios))
         assert result.err.splitlines() == [
             f"{bad_op}:7: edit 1: unknown op 'undo'; expected one of: fork, remove, insert, replace, redate",
-            f"{bad_rule}:7: unknown trigger 'pardon'; expected one of: expel, appeal, intercede, "
-            "request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, "
-            "reinstate_as_candidate, uphold, annul",
+            f"{bad_rule}:7: unknown trigger 'pardon'; expected one of: vouch, intercede, keep, "
+            "expel, expel_finally, appeal, refer, request_verification, request_information, "
+            "schedule_hearing, cancel_hearing, reinstate, reinstate_as_member, "
+            "reinstate_as_candidate, uphold, confirm_finally, annul",
             "2 problems",
         ]
 

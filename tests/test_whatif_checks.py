@@ -29,8 +29,9 @@ title = "A test"
 """
 
 TRIGGERS = (
-    "expected one of: expel, appeal, intercede, request_verification, request_information, "
-    "schedule_hearing, cancel_hearing, reinstate, reinstate_as_candidate, uphold, annul"
+    "expected one of: vouch, intercede, keep, expel, expel_finally, appeal, refer, "
+    "request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, "
+    "reinstate_as_member, reinstate_as_candidate, uphold, confirm_finally, annul"
 )
 
 

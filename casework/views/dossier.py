@@ -83,9 +83,16 @@ class Dossier:
         )
 
     def _basis(self, rel: Relation) -> list[Text]:
-        if rel.basis != "inferred":
-            return []
-        return [Text.assemble(("inferred: ", "case.basis.inferred"), prose(rel.reasoning))]
+        if rel.basis == "inferred":
+            return [Text.assemble(("inferred: ", "case.basis.inferred"), prose(rel.reasoning))]
+        if rel.basis == "reported":
+            whose = self._name(rel.account_of)
+            return [
+                Text.assemble(("reported: ", "case.basis.reported"), prose(f"{whose}'s account"))
+            ]
+        if rel.basis == "secondary":
+            return [Text.assemble(("secondary: ", "case.basis.secondary"), prose("a later work"))]
+        return []
 
     def heading(self) -> Block:
         """The case's title, id and summary."""
@@ -154,10 +161,13 @@ class Dossier:
         member = self.history.case.person
         roles: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
         for event in self.history.events:
+            read = dict(event.inferred)  # a part the modeller infers is marked so
             for pid in event.actors:
-                roles[pid][_role(event.kind, True)].append(event.seq)
+                role = _role(event.kind, True) + (" (inferred)" if "actors" in read else "")
+                roles[pid][role].append(event.seq)
             for pid in event.recipients:
-                roles[pid][_role(event.kind, False)].append(event.seq)
+                role = _role(event.kind, False) + (" (inferred)" if "recipients" in read else "")
+                roles[pid][role].append(event.seq)
         roles.pop(member, None)
         if not roles:
             return None
@@ -166,6 +176,11 @@ class Dossier:
             label = "; ".join(f"{role} ({_numbers(seqs)})" for role, seqs in by_role.items())
             body: list[RenderableType] = [plain(label)]
             person = self._person(pid)
+            role = self.history.case.role(pid)
+            if role:
+                body.append(prose(role, "case.who"))
+            if person and person.level:
+                body.append(plain(f"level: {person.level}", "case.note"))
             if person and person.description:
                 body.append(prose(person.description, "case.note"))
             for rel in self._relations():

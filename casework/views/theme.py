@@ -68,6 +68,8 @@ THEME = Theme(
         "case.cite": "dim",
         "case.basis.inferred": "yellow",
         "case.basis.hypothetical": "bold yellow",
+        "case.basis.reported": "cyan",
+        "case.basis.secondary": "blue",
         "case.note": "dim",
         "case.label": "bold",
         "outcome.reinstated": "bold green",

@@ -7,6 +7,8 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.text import Text
 
 from casework.model.dates import HistDate
+from casework.model.documents import flow
+from casework.model.evidence import Citation
 from casework.model.replay import History, Step
 from casework.views.theme import Block, Measure, References, names, outcome_style, plain, prose
 
@@ -46,13 +48,9 @@ class StepView:
         return f"{actors} {self.verb} {recipients}".strip()
 
     def citation(self) -> str:
-        """'— Lenin to Zalutsky and Solts, 20 Dec 1921, letter 1, ¶1'."""
+        """The main citation's place: '— Lenin to Zalutsky and Solts, 20 Dec 1921, letter 1, ¶1'."""
         cit = self.step.event.citation
-        if cit is None:
-            return ""
-        doc = self.refs.documents.get(cit.document) if self.refs else None
-        title = (doc.short_title or doc.title) if doc else cit.document
-        return f"— {title}, {cit.locator}" if cit.locator else f"— {title}"
+        return self.cite(cit) if cit is not None else ""
 
     def change(self) -> Text:
         step = self.step
@@ -94,20 +92,58 @@ class StepView:
         who = self.who()
         if who:
             body.append(Text.assemble(plain(f"{ev.kind}: ", "case.label"), plain(who, "case.who")))
+        if ev.refers_to is not None:
+            body.append(Text.assemble(("for: ", "case.label"), plain(ev.refers_to.display())))
         if ev.summary:
             body.append(prose(ev.summary, "case.summary.event"))
-        if ev.citation is not None:
-            body.append(prose(f"“{ev.citation.quote}”", "case.quote"))
-            body.append(plain(self.citation(), "case.cite"))
+        for n, citation in enumerate(ev.citations):
+            body.append(prose(f"“{flow(citation.quote)}”", "case.quote"))
+            body.append(plain(self.cite(citation), "case.cite"))
+            basis = self.basis(citation)
+            if basis is not None and not (n == 0 and citation.basis == ev.basis == "inferred"):
+                body.append(basis)  # the event's own inference is said once, below
         if ev.basis in ("inferred", "hypothetical"):
             body.append(
                 Text.assemble(plain(f"{ev.basis}: ", f"case.basis.{ev.basis}"), prose(ev.reasoning))
+            )
+        for part, reasoning in ev.inferred:
+            body.append(
+                Text.assemble(
+                    plain(f"inferred ({part}): ", "case.basis.inferred"), prose(reasoning)
+                )
             )
         if ev.date_basis:
             body.append(Text.assemble(("date: ", "case.note"), prose(ev.date_basis, "case.note")))
         if ev.note:
             body.append(Text.assemble(("note: ", "case.note"), prose(ev.note, "case.note")))
         yield Block(*body, indent=4)
+
+    def cite(self, citation: Citation) -> str:
+        """'— Lenin to Zalutsky and Solts, 20 Dec 1921, letter 1, ¶1'."""
+        doc = self.refs.documents.get(citation.document) if self.refs else None
+        title = (doc.short_title or doc.title) if doc else citation.document
+        return f"— {title}, {citation.locator}" if citation.locator else f"— {title}"
+
+    def basis(self, citation: Citation) -> Text | None:
+        """Whose words a citation gives, when not simply its author's: 'reported:
+        Y. Kasparova-Popova's account, as V. I. Lenin reports it'."""
+        if citation.basis == "reported":
+            doc = self.refs.documents.get(citation.document) if self.refs else None
+            whose = names(self.refs, [citation.account_of])
+            if doc is not None and doc.author:
+                words = f"{whose}'s account, as {names(self.refs, [doc.author])} reports it"
+            else:
+                title = (doc.short_title or doc.title) if doc else citation.document
+                words = f"{whose}'s account, as reported in {title}"
+        elif citation.basis == "secondary":
+            words = "a later work's statement, not a source of the time"
+        elif citation.basis == "inferred":
+            words = citation.reasoning
+        else:
+            return None
+        return Text.assemble(
+            plain(f"{citation.basis}: ", f"case.basis.{citation.basis}"), prose(words)
+        )
 
 
 class Timeline:
