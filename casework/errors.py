@@ -52,6 +52,16 @@ def display_path(path: Path | str) -> str:
         return str(p)
 
 
+def _did_you_mean(name: str, known: tuple[str, ...]) -> str:
+    """' (did you mean 'alliluyeva'?)' when a known name is close to ``name``."""
+    import difflib  # only when a name is not found
+
+    close = difflib.get_close_matches(name, known, n=2, cutoff=0.75)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
 class CaseworkError(Exception):
     """Base of every error casework raises on purpose."""
 
@@ -81,7 +91,7 @@ class UnknownCase(CaseworkError, KeyError):
 
     def __str__(self) -> str:
         known = ", ".join(self.known) or "none"
-        return f"no {self.what} {self.case_id!r}; known {self.what}s: {known}"
+        return f"no {self.what} {self.case_id!r}{_did_you_mean(self.case_id, self.known)}; known {self.what}s: {known}"
 
 
 class InvalidUntil(CaseworkError, ValueError):
@@ -111,7 +121,10 @@ class UnknownName(CaseworkError, ValueError):
 
     def __str__(self) -> str:
         where = f" in procedure {self.procedure!r}" if self.procedure else ""
-        return f"no {self.what} {self.name!r}{where}; expected one of: {', '.join(self.known)}"
+        hint = _did_you_mean(self.name, self.known)
+        return (
+            f"no {self.what} {self.name!r}{where}{hint}; expected one of: {', '.join(self.known)}"
+        )
 
 
 class UnknownWhatIf(UnknownCase, UnknownName):

@@ -466,6 +466,25 @@ class TestNotFound:
         assert isinstance(err.value, CaseworkError)
         assert str(err.value) == "no case 'trotsky'; known cases: alliluyeva, kasparova-popova"
 
+    def test_a_near_miss_suggests_the_closest_names(self, cli: Callable[..., Any]) -> None:
+        """A typo in a case, what-if or outcome name says which name was meant."""
+        case = cli("replay", "aliluyeva")
+        assert (case.code, case.err) == (
+            1,
+            "casework: no case 'aliluyeva' (did you mean 'alliluyeva'?); known cases: "
+            "alliluyeva, kasparova-popova\n",
+        )
+        whatif = cli("whatif", "no-intercesion-alliluyeva", width=400)
+        assert whatif.err.startswith(
+            "casework: no what-if 'no-intercesion-alliluyeva' (did you mean "
+            "'no-intercession-alliluyeva'?); known what-ifs: "
+        )
+        outcome = cli("paths", "--to", "reinstatd", width=400)
+        assert outcome.err.startswith(
+            "casework: no outcome or state 'reinstatd' in procedure 'purge-1921' "
+            "(did you mean 'reinstated'?); expected one of: "
+        )
+
     def test_unknown_whatif(self, book: Casebook) -> None:
         """The same shape as a case's; a KeyError, an UnknownCase and (as before) an UnknownName."""
         with pytest.raises(UnknownWhatIf) as err:
