@@ -588,3 +588,137 @@ def test_parsing_imports_neither_date_library_for_gregorian_dates() -> None:
         [sys.executable, "-c", script], capture_output=True, check=True, text=True
     )
     assert done.stdout == "[]\n"
+
+
+class TestEachFormItsBounds:
+    """Every season and every unspecified month or day, one by one: its words and bounds."""
+
+    @pytest.mark.parametrize(
+        ("number", "words", "months"),
+        [
+            (21, "spring 1921", (3, 5)),
+            (22, "summer 1921", (6, 8)),
+            (23, "autumn 1921", (9, 11)),
+            (25, "spring 1921 (northern hemisphere)", (3, 5)),
+            (26, "summer 1921 (northern hemisphere)", (6, 8)),
+            (27, "autumn 1921 (northern hemisphere)", (9, 11)),
+            (29, "spring 1921 (southern hemisphere)", (9, 11)),
+            (31, "autumn 1921 (southern hemisphere)", (3, 5)),
+            (32, "winter 1921 (southern hemisphere)", (6, 8)),
+            (33, "1st quarter of 1921", (1, 3)),
+            (34, "2nd quarter of 1921", (4, 6)),
+            (35, "3rd quarter of 1921", (7, 9)),
+            (36, "4th quarter of 1921", (10, 12)),
+            (37, "1st third of 1921", (1, 4)),
+            (38, "2nd third of 1921", (5, 8)),
+            (39, "3rd third of 1921", (9, 12)),
+            (40, "1st half of 1921", (1, 6)),
+            (41, "2nd half of 1921", (7, 12)),
+        ],
+    )
+    def test_each_season(self, number: int, words: str, months: tuple[int, int]) -> None:
+        """A season within a year runs from the 1st of its first month to the end of its last."""
+        d = HistDate.parse(f"1921-{number}")
+        last = (dt.date(1921 + months[1] // 12, months[1] % 12 + 1, 1) - dt.timedelta(days=1)).day
+        assert (d.display(), d.lower, d.upper) == (
+            words,
+            (1921, months[0], 1),
+            (1921, months[1], last),
+        )
+
+    @pytest.mark.parametrize(
+        ("number", "season"),
+        [
+            (24, "winter"),
+            (28, "winter in the northern hemisphere"),
+            (30, "summer in the southern hemisphere"),
+        ],
+    )
+    def test_seasons_across_a_new_year(self, number: int, season: str) -> None:
+        """Winter (and the southern summer) run into the next year: refused, saying so."""
+        with pytest.raises(ValueError) as err:
+            HistDate.parse(f"1921-{number}")
+        assert str(err.value) == (
+            f"date '1921-{number}' is {season}, which runs from one year into the next; "
+            "expected an interval of months, e.g. 1921-12/1922-02"
+        )
+
+    @pytest.mark.parametrize("text", ["1921-20", "1921-42", "192X-21", "1921-21-01"])
+    def test_no_season(self, text: str) -> None:
+        """Month numbers beyond the seasons, a season of an unspecified year, or with a day."""
+        with pytest.raises(ValueError) as err:
+            HistDate.parse(text)
+        assert str(err.value) == _msg(text, INVALID)
+
+    def test_a_season_before_1_ce(self) -> None:
+        """A season of the year 0 is refused like any date before 1 CE."""
+        with pytest.raises(ValueError) as err:
+            HistDate.parse("0000-21")
+        assert str(err.value) == _msg(
+            "0000-21",
+            "has a year before 1 CE, which casework does not support; "
+            "expected a year from 0001 to 9999",
+        )
+
+    @pytest.mark.parametrize(
+        ("text", "words", "lower", "upper"),
+        [
+            ("1921-XX", "1921", (1921, 1, 1), (1921, 12, 31)),
+            ("1921-0X", "Jan–Sep 1921", (1921, 1, 1), (1921, 9, 30)),
+            ("1921-1X", "Oct–Dec 1921", (1921, 10, 1), (1921, 12, 31)),
+            ("1921-03-XX", "Mar 1921", (1921, 3, 1), (1921, 3, 31)),
+            ("1921-03-0X", "1–9 Mar 1921", (1921, 3, 1), (1921, 3, 9)),
+            ("1921-03-1X", "10–19 Mar 1921", (1921, 3, 10), (1921, 3, 19)),
+            ("1921-03-2X", "20–29 Mar 1921", (1921, 3, 20), (1921, 3, 29)),
+            ("1921-03-3X", "30–31 Mar 1921", (1921, 3, 30), (1921, 3, 31)),
+            ("1921-04-3X", "30 Apr 1921", (1921, 4, 30), (1921, 4, 30)),
+        ],
+    )
+    def test_unspecified_months_and_days(
+        self, text: str, words: str, lower: Day, upper: Day
+    ) -> None:
+        """X in a month or day spans what its given digit allows, within the month."""
+        d = HistDate.parse(text)
+        assert (d.display(), d.lower, d.upper) == (words, lower, upper)
+
+    def test_no_thirtieth_of_february(self) -> None:
+        """1921-02-3X would be the 30th or later: no such day."""
+        with pytest.raises(ValueError) as err:
+            HistDate.parse("1921-02-3X")
+        assert str(err.value) == _msg("1921-02-3X", NOT_REAL)
+
+    @pytest.mark.parametrize(
+        ("text", "words"),
+        [("192X~", "c. 1920–1929"), ("1921-XX?", "1921?"), ("1921-12-XX%", "c. Dec 1921?")],
+    )
+    def test_a_qualifier_on_whole_unspecified_units(self, text: str, words: str) -> None:
+        """A qualifier may follow X digits that make a whole year, month or day."""
+        assert HistDate.parse(text).display() == words
+
+    @pytest.mark.parametrize("text", ["1XXX-XX~", "192X-XX~", "1921-1X~", "1921-12-1X?"])
+    def test_a_qualifier_on_part_of_a_unit(self, text: str) -> None:
+        """192X-XX~ (the month of an unspecified year) or 1921-1X~ is refused."""
+        with pytest.raises(ValueError) as err:
+            HistDate.parse(text)
+        assert str(err.value) == _msg(text, INVALID)
+
+    @pytest.mark.parametrize(
+        ("text", "new_style"), [("0001-01-03", (1, 1, 1)), ("0001-06-01", (1, 5, 30))]
+    )
+    def test_the_first_new_style_days(self, text: str, new_style: Day) -> None:
+        """3 Jan 1 O.S. is 1 Jan 1 N.S., the first day casework can place."""
+        d = HistDate.parse(text, "julian")
+        assert (d.lower, d.upper) == (new_style, new_style)
+
+    def test_the_day_before(self) -> None:
+        """2 Jan 1 O.S. falls in the year 0 N.S.: refused."""
+        with pytest.raises(ValueError, match="falls before 1 CE in the New Style"):
+            HistDate.parse("0001-01-02", "julian")
+
+    def test_unknown(self) -> None:
+        """A date the sources do not give: '../..', bounded nowhere, 'date unknown'."""
+        d = HistDate.unknown()
+        assert d == HistDate.parse("../..")
+        assert (d.edtf, d.lower, d.upper, d.is_known) == ("../..", None, None, False)
+        assert (d.display(), d.new_style(), str(d)) == ("date unknown",) * 3
+        assert not d.known_by((9999, 12, 31))
