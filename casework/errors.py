@@ -91,7 +91,8 @@ class UnknownCase(CaseworkError, KeyError):
 
     def __str__(self) -> str:
         known = ", ".join(self.known) or "none"
-        return f"no {self.what} {self.case_id!r}{_did_you_mean(self.case_id, self.known)}; known {self.what}s: {known}"
+        hint = _did_you_mean(self.case_id, self.known)
+        return f"no {self.what} {self.case_id!r}{hint}; known {self.what}s: {known}"
 
 
 class InvalidUntil(CaseworkError, ValueError):

@@ -52,7 +52,11 @@ _rewrite_the_helpers_only()
 
 __all__ = ["casebook", "pytest_addoption", "pytest_assertrepr_compare", "scenarios_folder"]
 
-_HELP = "scenarios folder the casebook fixture loads (default: the bundled cases)"
+_HELP = (
+    "scenarios folder the casebook fixture loads (default: $CASEWORK_SCENARIOS, else the "
+    "nearest folder from the rootdir upwards with procedure.toml or scenarios/, else the "
+    "bundled cases)"
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -86,6 +90,10 @@ def casebook(pytestconfig: pytest.Config) -> Casebook:
     from casework.load.casebook import load_casebook
 
     folder = scenarios_folder(pytestconfig)
+    if folder is None:  # as the command line finds it: from the rootdir upwards
+        from casework.load.folder import find_scenarios
+
+        folder = find_scenarios(start=pytestconfig.rootpath)[0]
     try:
         return load_casebook(folder)
     except CaseFileError as err:

@@ -101,7 +101,7 @@ class TestReplay:
         result = cli("replay", "--scenarios", str(scenarios), "alliluyeva")
         assert result.code == 1
         assert result.err.endswith(
-            "alliluyeva.toml:54: event 'expelled': kind is 7 (a number); expected a string (not empty)\n"
+            "alliluyeva.toml:55: event 'expelled': kind is 7 (a number); expected a string (not empty)\n"
         )
         assert "Traceback" not in result.err
 
@@ -224,7 +224,7 @@ class TestUntilOnTheCommandLine:
         result = cli("replay", "alliluyeva", "--until", "1917-07-20")
         assert (result.code, result.err) == (0, "")
         assert result.out.endswith(
-            "Procedure: Appeal against expulsion in the Party purge of 1921\n"
+            "Procedure: A member's case in the Party purge of 1921\n"
             "\n"
             "Stopped before event 1 of 7: state member\n"
             "Event 1 (on or before 24 Oct 1917 O.S. (6 Nov 1917 N.S.)) is not certainly on or\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,10 +19,10 @@ from rich.console import Console, Group
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.rule import Rule
 
-from casework.errors import CaseFileError, Problem, UnknownName, display_path
+from casework.errors import CaseFileError, CaseworkError, Problem, UnknownName, display_path
 from casework.load.casebook import Casebook, load_casebook, open_whatif
 from casework.load.check import check_files
-from casework.load.folder import bundled_scenarios
+from casework.load.folder import ENVIRONMENT, find_scenarios
 from casework.model.dates import HistDate
 from casework.model.replay import History
 from casework.views.theme import HIDDEN, Block, plain, safe
@@ -34,7 +35,9 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
 @attrs.frozen
 class Streams:
-    """Where a command writes (``out``, ``err``) and how ``--step`` asks for a key."""
+    """Where a command writes (``out``, ``err``) and how ``--step`` waits between
+    events: ``ask(prompt)`` returns "q" to stop, anything else to go on, and raises
+    EOFError when the input has ended (the rest is shown without waiting)."""
 
     out: Console
     err: Console
@@ -47,10 +50,16 @@ Handler = Callable[[argparse.Namespace, Streams], int]
 # -- helpers -------------------------------------------------------------------
 
 
+def _folder(args: argparse.Namespace) -> Path:
+    """The scenarios folder in use: --scenarios, $CASEWORK_SCENARIOS, the nearest
+    one from the working directory upwards, or the bundled cases."""
+    return find_scenarios(getattr(args, "scenarios", None))[0]
+
+
 def _book(args: argparse.Namespace) -> Casebook:
     """The scenarios folder, with the case and what-if files that load: the
     problems of the others are in ``book.problems`` (see :func:`_warn`)."""
-    return load_casebook(args.scenarios, strict=False)
+    return load_casebook(_folder(args), strict=False)
 
 
 def _warn(book: Casebook, io: Streams, skip: str = "") -> None:
@@ -152,6 +161,8 @@ def replay(args: argparse.Namespace, io: Streams) -> int:
 def _print_timelines(
     io: Streams, book: Casebook, histories: list[History], *, step: bool, until: HistDate | None
 ) -> None:
+    from casework.cli.terminal import PROMPT
+
     waiting = step  # for an answer between events (until q, or the input ends)
     for n, history in enumerate(histories):
         if n:
@@ -165,8 +176,9 @@ def _print_timelines(
             io.out.print(view.step_view(event_step))
             if not waiting or i == len(history.steps) - 1:
                 continue
+            io.out.file.flush()  # the event is on the screen before the prompt
             try:
-                answer = io.ask("[dim]Enter: next event · q: quit[/] ")
+                answer = io.ask(PROMPT)
             except EOFError:
                 waiting = False  # the input is closed: show the rest without waiting
                 continue
@@ -195,7 +207,7 @@ def whatif(args: argparse.Namespace, io: Streams) -> int:
     """``casework whatif ID|FILE``: a what-if beside the history it changes."""
     from casework.views.whatif import WhatIfView
 
-    book, scenario = open_whatif(args.whatif, args.scenarios)
+    book, scenario = open_whatif(args.whatif, args.scenarios or os.environ.get(ENVIRONMENT))
     own_file = scenario.origin.path if scenario.origin else ""
     _warn(book, io, skip=own_file if own_file == display_path(args.whatif) else "")
     comparison = book.compare(scenario)
@@ -211,10 +223,40 @@ def whatif(args: argparse.Namespace, io: Streams) -> int:
     return EXIT_OK
 
 
+def init(args: argparse.Namespace, io: Streams) -> int:
+    """``casework init DIR``: a copy of the bundled scenarios folder to start from."""
+    import shutil
+
+    from casework.load.folder import bundled_scenarios
+
+    target = Path(args.folder)
+    if target.is_symlink() or (target.exists() and (not target.is_dir() or any(target.iterdir()))):
+        raise CaseworkError(
+            f"{target}: exists and is not an empty folder; expected a new or empty folder"
+        )
+    try:
+        shutil.copytree(bundled_scenarios(), target, dirs_exist_ok=True)
+    except OSError as err:
+        raise CaseworkError(
+            f"{target}: cannot create ({err.strerror or err}); expected a folder casework may write"
+        ) from None
+    cases = len(list((target / "cases").glob("*.toml")))
+    io.out.print(
+        plain(
+            f"created {target}: a copy of the bundled scenarios ({cases} cases) to start from; "
+            f"next: cd {target} && casework check"
+        ),
+        soft_wrap=True,
+    )
+    return EXIT_OK
+
+
 def check(args: argparse.Namespace, io: Streams) -> int:
     """``casework check [PATH ...]``: every problem, or how many files are fine."""
     warnings: list[Problem] = []
-    problems, checked = check_files(args.paths, warnings=warnings)
+    paths = args.paths or [_folder(args)]
+    explicit = args.scenarios or os.environ.get(ENVIRONMENT)
+    problems, checked = check_files(paths, warnings=warnings, scenarios=explicit)
     for w in warnings:
         io.err.print(plain(f"warning: {w}"), soft_wrap=True)
     if problems:
@@ -277,9 +319,24 @@ def show(args: argparse.Namespace, io: Streams) -> int:
     return EXIT_OK if args.case else _incomplete(book, io)
 
 
+def browse(args: argparse.Namespace, io: Streams) -> int:
+    """``casework browse [CASE]``: cases and what-ifs explored in a full-screen app."""
+    from casework.views.browse import browse as explore  # only browse pays for Textual
+
+    book: Casebook | None = None
+    problems: tuple[Problem, ...] = ()
+    try:
+        book = _book(args)
+    except CaseFileError as failed:  # the folder's own files: listed in the app
+        problems = failed.problems
+    if book is not None and args.case:
+        book.subject(args.case)  # an unknown or broken case or what-if: exit 1, as elsewhere
+    return explore(book, problems, start=args.case)
+
+
 def _procedures(args: argparse.Namespace, io: Streams) -> Any:
     # Only the procedures are needed: a case or what-if file with problems is a warning.
-    book = load_casebook(args.scenarios or bundled_scenarios(), strict=False)
+    book = load_casebook(_folder(args), strict=False)
     _warn(book, io)
     return book.procedures
 
@@ -321,10 +378,12 @@ COMMANDS: dict[str, Handler] = {
     "replay": replay,
     "list": list_cases,
     "whatif": whatif,
+    "init": init,
     "check": check,
     "paths": paths,
     "diagram": diagram,
     "show": show,
+    "browse": browse,
     "import": import_archive,
     "stats": stats,
 }

@@ -8,6 +8,7 @@ from typing import Any
 
 from casework import __version__
 from casework.errors import InvalidUntil
+from casework.load.folder import find_scenarios
 from casework.model.dates import HistDate
 from casework.model.replay import parse_until
 
@@ -76,7 +77,10 @@ def build_parser() -> Parser:
     parser = Parser(
         prog="casework",
         description="Replay historical case files as source-cited state machines.",
-        epilog="Exit codes: 0 ok, 1 the input is wrong, 2 usage.",
+        epilog=(
+            "Exit codes: 0 ok, 1 the input is wrong, 2 usage, 70 internal error, "
+            "74 cannot write output, 130 interrupted, 141 the reader of the output went away."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"casework {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -84,12 +88,20 @@ def build_parser() -> Parser:
 
     scen = Parser(add_help=False)
     scen.add_argument(
-        "--scenarios", metavar="DIR", help="scenarios folder (default: the bundled cases)"
+        "--scenarios",
+        metavar="DIR",
+        help="scenarios folder (default: $CASEWORK_SCENARIOS, else the nearest folder from "
+        "here upwards with procedure.toml or scenarios/, else the bundled cases; now: "
+        f"{find_scenarios(None)[0]})",
     )
 
     p = sub.add_parser("replay", parents=[scen], help="replay a case as a timeline")
     p.add_argument("case", nargs="?", help="case id (default: every case)")
-    p.add_argument("--step", action="store_true", help="wait for Enter between events")
+    p.add_argument(
+        "--step",
+        action="store_true",
+        help="wait for a key between events (Enter or space: next; q: stop)",
+    )
     p.add_argument(
         "--until",
         type=_until,
@@ -109,12 +121,19 @@ def build_parser() -> Parser:
     p.add_argument("whatif", metavar="FILE_OR_ID", help="a what-if id, or a what-if file")
     _output_options(p, "comparison", "comparison")
 
-    p = sub.add_parser("check", help="check case files against the procedure and sources")
+    p = sub.add_parser(
+        "init", help="start a scenarios folder of your own: a copy of the bundled one"
+    )
+    p.add_argument("folder", metavar="DIR", help="a new (or empty) folder")
+
+    p = sub.add_parser(
+        "check", parents=[scen], help="check case files against the procedure and sources"
+    )
     p.add_argument(
         "paths",
         nargs="*",
         metavar="PATH",
-        help="case files or scenarios folders (default: bundled)",
+        help="case files or scenarios folders (default: the scenarios folder in use)",
     )
 
     p = sub.add_parser(
@@ -154,6 +173,11 @@ def build_parser() -> Parser:
         "show", parents=[scen], help="show a case's dossier: people, sources, outcome"
     )
     p.add_argument("case", nargs="?", help="case or what-if id (default: every case)")
+
+    p = sub.add_parser(
+        "browse", parents=[scen], help="explore cases and what-ifs in a full-screen terminal app"
+    )
+    p.add_argument("case", nargs="?", help="open this case or what-if (default: the list)")
 
     p = sub.add_parser(
         "import", parents=[scen], help="import a CSV or JSON Lines file of events into an archive"

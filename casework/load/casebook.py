@@ -17,6 +17,7 @@ from casework.load.folder import (
     PROCEDURE_FILE,
     bundled_scenarios,
     case_files,
+    find_scenarios,
     procedure_files,
     scenarios_root,
     whatif_files,
@@ -380,14 +381,15 @@ def load_whatif(path: Path, book: Casebook) -> WhatIf:
 
 
 def open_whatif(target: str, scenarios: str | Path | None = None) -> tuple[Casebook, WhatIf]:
-    """A what-if named by id (in ``scenarios``, the bundled folder by default), or a
-    what-if file anywhere, checked against ``scenarios`` or else the scenarios
-    folder it lies in (the bundled one when it lies in none); with the casebook
-    it is checked against, whose other files' problems are in ``problems``."""
+    """A what-if named by id (in ``scenarios``, else the folder found from the
+    working directory), or a what-if file anywhere, checked against ``scenarios``
+    or else the scenarios folder it lies in (else the one found from the working
+    directory); with the casebook it is checked against, whose other files'
+    problems are in ``problems``."""
     path = Path(target)
     if path.suffix == ".toml" or path.exists():
-        root = scenarios or scenarios_root(path) or bundled_scenarios()
+        root = scenarios or scenarios_root(path) or find_scenarios()[0]
         book = load_casebook(root, strict=False)
         return book, load_whatif(path, book)
-    book = load_casebook(scenarios, strict=False)
+    book = load_casebook(scenarios or find_scenarios()[0], strict=False)
     return book, book.whatif(target)

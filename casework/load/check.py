@@ -59,12 +59,12 @@ def _is_whatif(file: Path) -> bool:
     return "whatif" in data and "case" not in data
 
 
-def _check_case_file(path: Path, problems: list[Problem]) -> None:
-    """One case file, against the scenarios folder it lies in (the bundled one when
-    it lies in none); in a cases/ folder, its id must differ from those of the
-    files before it, as when the folder is checked whole."""
+def _check_case_file(path: Path, problems: list[Problem], default: Path) -> None:
+    """One case file, against the scenarios folder it lies in (``default`` when it
+    lies in none); in a cases/ folder, its id must differ from those of the files
+    before it, as when the folder is checked whole."""
     found_root = scenarios_root(path)
-    root = found_root or bundled_scenarios()
+    root = found_root or default
     ctx_problems: list[Problem] = []
     ctx = read_context(root, ctx_problems)
     problems += ctx_problems
@@ -102,19 +102,24 @@ def date_warnings(case: Case) -> list[Problem]:
 
 
 def check_files(
-    paths: Iterable[str | Path] = (), *, warnings: list[Problem] | None = None
+    paths: Iterable[str | Path] = (),
+    *,
+    warnings: list[Problem] | None = None,
+    scenarios: str | Path | None = None,
 ) -> tuple[list[Problem], int]:
     """Check scenarios folders, case files and what-if files; return (problems, files checked).
     Warnings (dates that run backwards within a case) go to ``warnings`` when given.
 
-    A folder is checked whole; a single case file is checked against the
-    scenarios folder it lies in (or the bundled one when it lies in none); a
+    A folder is checked whole; a single case file is checked against
+    ``scenarios`` when given, else the scenarios folder it lies in (or the bundled
+    one when it lies in none); a
     file in a ``whatif/`` folder, or with a ``[whatif]`` table, is checked as a
     what-if; procedure.toml, people.toml, documents.toml and procedures/*.toml
     check their scenarios folder; a subfolder of a scenarios folder (cases/,
     whatif/) checks each of its .toml files.
     """
-    targets = [Path(p) for p in paths] or [bundled_scenarios()]
+    targets = [Path(p) for p in paths] or [Path(scenarios) if scenarios else bundled_scenarios()]
+    default = Path(scenarios) if scenarios else bundled_scenarios()
     problems: list[Problem] = []
     checked = 0
     folders: set[Path] = set()
@@ -162,9 +167,10 @@ def check_files(
             return
         checked += 1
         if _is_whatif(path):
-            _check_whatif_file(path, scenarios_root(path) or bundled_scenarios(), problems)
+            root = Path(scenarios) if scenarios else scenarios_root(path) or default
+            _check_whatif_file(path, root, problems)
         else:
-            _check_case_file(path, problems)
+            _check_case_file(path, problems, default)
 
     for path in targets:
         if path.is_dir() and not (path / PROCEDURE_FILE).is_file() and scenarios_root(path):

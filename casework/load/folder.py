@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = [
+    "ENVIRONMENT",
     "FOLDER_EXPECTED",
     "PROCEDURE_FILE",
     "SHARED_FILES",
     "WHATIF_DIR",
     "bundled_scenarios",
     "case_files",
+    "find_scenarios",
     "procedure_files",
     "scenarios_root",
     "whatif_files",
@@ -59,3 +61,37 @@ def case_files(root: Path) -> list[Path]:
 def whatif_files(root: Path) -> list[Path]:
     """The what-if files of a scenarios folder, by name."""
     return sorted((root / WHATIF_DIR).glob("*.toml"))
+
+
+#: The environment variable that names a scenarios folder.
+ENVIRONMENT = "CASEWORK_SCENARIOS"
+
+
+def find_scenarios(
+    explicit: str | Path | None = None,
+    *,
+    start: Path | None = None,
+    environ: dict[str, str] | None = None,
+) -> tuple[Path, str]:
+    """The scenarios folder a command uses, and how it was found, as pytest and
+    git find theirs: ``--scenarios`` (``explicit``) wins; then the environment
+    variable ``CASEWORK_SCENARIOS``; then, from the working directory (``start``)
+    upwards, the first folder that holds procedure.toml or a ``scenarios/``
+    folder that does; else the bundled cases."""
+    import os
+
+    if explicit:
+        return Path(explicit), "--scenarios"
+    env = (os.environ if environ is None else environ).get(ENVIRONMENT, "")
+    if env:
+        return Path(env), ENVIRONMENT
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        try:
+            if (folder / PROCEDURE_FILE).is_file():
+                return folder, f"found from {here}"
+            if (folder / "scenarios" / PROCEDURE_FILE).is_file():
+                return folder / "scenarios", f"found from {here}"
+        except OSError:
+            break
+    return bundled_scenarios(), "the bundled cases"
