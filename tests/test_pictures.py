@@ -35,6 +35,8 @@ def svg_lines(text: str) -> list[str]:
         for x, run in sorted(lines.get(n, [])):
             line = line.ljust(round(x / 12.2)) + run.replace("\xa0", " ")
         out.append(line.rstrip())
+    while out and not out[-1]:  # the blank line under the last, which gives it room
+        out.pop()
     return out
 
 
@@ -68,6 +70,29 @@ def html_code(text: str) -> _Code:
     parser.close()
     assert parser.where == [], f"unclosed tags: {parser.where}"
     return parser
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two ``#rrggbb`` colours, from 1 to 21."""
+
+    def luminance(color: str) -> float:
+        def channel(v: int) -> float:
+            c = v / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_ratio() -> None:
+    """The contrast ratio of WCAG's own examples: black on white 21:1, #777 on white
+    4.48:1 (just short of 4.5), equal colours 1:1."""
+    assert round(contrast("#000000", "#ffffff"), 2) == 21.0
+    assert round(contrast("#ffffff", "#777777"), 2) == 4.48
+    assert contrast("#5b6472", "#5b6472") == 1.0
 
 
 def flat(text: str) -> str:
@@ -181,6 +206,43 @@ class TestExport:
         drawn = flat(" ".join(svg_lines(text)))
         for event in history.events:
             assert flat(event.summary) in drawn
+
+    def test_svg_keeps_the_last_line_whole(self, book: Casebook, tmp_path: Path) -> None:
+        """Every text run has its line's clip path, the last line's too, and each
+        clip leaves room below the baseline for an underscore (4.7 px at 20 px)."""
+        path = export(Timeline(book.replay("alliluyeva"), book), tmp_path / "t.svg")
+        root = ET.fromstring(path.read_text("utf-8"))
+        clips = {c.get("id"): c.find(f"{SVG}rect") for c in root.iter(f"{SVG}clipPath")}
+        runs = [t for t in root.iter(f"{SVG}text") if t.get("clip-path") and (t.text or "").strip()]
+        last = max(runs, key=lambda t: (float(t.get("y", "0")), "_" in (t.text or "")))
+        assert (last.text or "").replace("\xa0", " ") == (
+            "member → expelled → intercession → verification_requested → reinstated"
+        )
+        for run in [*runs, last]:
+            line = clips.get(run.get("clip-path", "")[5:-1])
+            assert line is not None, f"no clip path for {run.text!r}"
+            bottom = float(line.get("y", "0")) + float(line.get("height", "0"))
+            assert bottom >= float(run.get("y", "0")) + 5
+        terminal = clips["casework-clip-terminal"]
+        assert terminal is not None
+        assert float(terminal.get("height", "0")) >= float(last.get("y", "0")) + 5
+
+    @pytest.mark.parametrize("suffix", [".svg", ".html"])
+    def test_text_colours_read_on_white(self, book: Casebook, tmp_path: Path, suffix: str) -> None:
+        """Every text colour, the notes' grey included, reads at 4.5:1 or better on
+        the white page (rich's dim blends text into the page: 3.4:1 in HTML)."""
+        path = export(Timeline(book.replay("alliluyeva"), book), tmp_path / f"t{suffix}")
+        text = path.read_text("utf-8")
+        rule = (
+            r"\.casework-r\d+ \{ fill: (#[0-9a-f]{6})"
+            if suffix == ".svg"
+            else r"[{;]color: (#[0-9a-f]{6})"
+        )
+        colours = set(re.findall(rule, text))
+        assert {
+            c: round(contrast(c, "#ffffff"), 2) for c in colours if contrast(c, "#ffffff") < 4.5
+        } == {}
+        assert "#5b6472" in colours  # the notes' grey
 
     def test_html_is_the_terminal_view(self, book: Casebook, tmp_path: Path) -> None:
         """The HTML page parses, is titled, and holds exactly the terminal's text."""

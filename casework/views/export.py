@@ -26,33 +26,51 @@ from types import FrameType
 from typing import Any
 
 from rich.console import Console, RenderableType
+from rich.style import Style
 from rich.terminal_theme import TerminalTheme
+from rich.theme import Theme
 
 from casework.errors import CaseworkError
 from casework.views.theme import THEME
 
-__all__ = ["FORMATS", "LIGHT", "UnknownFormat", "export"]
+__all__ = ["FORMATS", "LIGHT", "UnknownFormat", "export", "write_text"]
 
 #: The file suffixes :func:`export` writes.
 FORMATS = (".svg", ".html")
 
+_NORMAL = [
+    (17, 24, 39),  # black
+    (185, 28, 28),  # red
+    (21, 110, 52),  # green
+    (146, 84, 6),  # yellow (amber: yellow itself vanishes on white)
+    (29, 78, 216),  # blue
+    (134, 25, 143),  # magenta
+    (14, 100, 130),  # cyan
+    (75, 85, 99),  # white (grey: white itself vanishes on white)
+]
+
 #: Colours for a white page: the ANSI colours the theme names (green quotes,
 #: cyan dates, magenta states, yellow inferences) darkened until they read as
-#: well as black text on white.
+#: well as black text on white (each at least 6:1), and a grey for what the
+#: terminal shows dim (notes, citations, numbers: 6:1).
 LIGHT = TerminalTheme(
     (255, 255, 255),
     (17, 24, 39),
-    [
-        (17, 24, 39),  # black
-        (185, 28, 28),  # red
-        (21, 110, 52),  # green
-        (146, 84, 6),  # yellow (amber: yellow itself vanishes on white)
-        (29, 78, 216),  # blue
-        (134, 25, 143),  # magenta
-        (14, 100, 130),  # cyan
-        (75, 85, 99),  # white (grey: white itself vanishes on white)
-    ],
+    _NORMAL,
+    [(91, 100, 114), *_NORMAL[1:]],  # bright black: the grey of dim text
 )
+
+
+def _undimmed(style: Style) -> Style:
+    """A dim style as LIGHT's grey: rich draws dim text by blending it with the
+    page (40% in SVG, 50% in HTML), which on white gives 4.7:1 and 3.4:1."""
+    if not style.dim:
+        return style
+    return style + Style(dim=False, color=style.color or "bright_black")
+
+
+#: The theme of a picture: casework's, with every dim style in LIGHT's grey.
+_PAGE = Theme({name: _undimmed(style) for name, style in THEME.styles.items()})
 
 
 class UnknownFormat(CaseworkError, ValueError):
@@ -126,7 +144,7 @@ def export(
         file=io.StringIO(),
         record=True,
         width=width,
-        theme=THEME,
+        theme=_PAGE,
         highlight=False,
         force_terminal=True,
         color_system="truecolor",
@@ -134,12 +152,26 @@ def export(
     )
     console.print(renderable)
     if suffix == ".svg":
+        # rich gives each line a clip path but the last (it counts to the last line's
+        # number, not past it), and clips the picture 3.4 px below that line's
+        # baseline: an underscore, lower than that, would be cut off. A blank line
+        # after it gives it its own clip path and the room below.
+        console.line()
         # rich derives its SVG ids from a hash of the content: pinned, so equal input
         # gives an equal file.
         text = console.export_svg(title=title, theme=LIGHT, unique_id="casework")
     else:
         escaped = html.escape(title).replace("{", "{{").replace("}", "}}")
         text = console.export_html(theme=LIGHT, code_format=_HTML.format(title=escaped))
+    _write_atomically(path, text, protect)
+    return path
+
+
+def write_text(path: str | Path, text: str, *, protect: Iterable[str | Path] = ()) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` as :func:`export` writes its files:
+    whole or not at all, only a new or a regular file, never one of ``protect``.
+    Returns the path written; raises CaseworkError as :func:`export` does."""
+    path = Path(path)
     _write_atomically(path, text, protect)
     return path
 
