@@ -1,7 +1,7 @@
 """Archives: thousands of case files in one SQLite file, imported, replayed, summarised.
 
-A researcher's spreadsheet (CSV, one row per event) or JSON Lines file is
-imported with :func:`import_file` into an embedded SQLite store (standard
+A researcher's spreadsheet (CSV, one row per event), JSON Lines file or XES
+event log (:mod:`casework.analysis.xes`) is imported with :func:`import_file` into an embedded SQLite store (standard
 library ``sqlite3``): a ``cases`` table and an ``events`` table. An import is
 one transaction: when any row is bad nothing is written, and an import that is
 interrupted leaves the archive as it was. Rows already in the archive are never
@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO, cast
 
 import attrs
 
@@ -39,6 +39,7 @@ from casework.analysis.rows import (
     jsonl_rows,
     open_import,
 )
+from casework.analysis.xes import xes_rows
 from casework.errors import CaseFileError, CaseworkError, Problem
 from casework.model.procedure import Procedure
 
@@ -137,12 +138,12 @@ def import_file(
     *,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import a CSV or JSON Lines file of events into the archive ``db``.
+    """Import a CSV, JSON Lines or XES file of events into the archive ``db``.
 
     All or nothing: the whole file is one transaction, committed only when
     every row is good; otherwise :class:`ImportFailed` lists the bad rows (by
-    row number, the header being row 1; by line in JSON Lines) and the archive
-    is left as it was. A row already in the archive (same case and seq, same
+    row number, the header being row 1; by line in JSON Lines and XES) and the
+    archive is left as it was. A row already in the archive (same case and seq, same
     values) is skipped; one that differs from what is stored is a bad row,
     since rows already imported are never changed. A title is the exception:
     a case stored without one may be given one, but a different title for a
@@ -153,16 +154,20 @@ def import_file(
     file = Path(path)
     where = shown(file)
     suffix = file.suffix.lower()
-    if suffix not in (".csv", ".jsonl", ".ndjson"):
+    if suffix not in (".csv", ".jsonl", ".ndjson", ".xes"):
         open_import(file, where, newline=None).close()  # a missing file is said first
         raise CaseworkError(
             f"{where}: cannot import a {suffix or 'suffix-less'} file; "
-            "expected a .csv or .jsonl file"
+            "expected a .csv, .jsonl or .xes file"
         )
     archive = Path(db)
     created = not check_path(archive, create=True)
     with open_import(file, where, newline="" if suffix == ".csv" else None) as f:
-        rows = csv_rows(f, where) if suffix == ".csv" else jsonl_rows(f, where)
+        if suffix == ".xes":
+            kinds = {k for p in procedures.values() for k in p.triggers}
+            rows = xes_rows(cast(TextIO, f).buffer, where, kinds)
+        else:
+            rows = csv_rows(f, where) if suffix == ".csv" else jsonl_rows(f, where)
         con = connect_to_write(archive, exists=not created)
         try:
             report = _import(con, archive, rows, RowChecker(procedures), progress)
