@@ -228,13 +228,13 @@ class TestBadRows:
         assert (len(failed.value.problems), failed.value.bad_rows) == (50, 120)
 
     def test_not_a_file_type(self, cli: Cli, db: Path, tmp_path: Path) -> None:
-        """Only .csv and .jsonl files are imported."""
+        """Only .csv, .jsonl and .xes files are imported."""
         other = tmp_path / "cases.xlsx"
         other.write_text("", encoding="utf-8")
         result = cli("import", str(other), "--db", str(db), width=200)
         assert (result.code, result.err) == (
             1,
-            f"casework: {other}: cannot import a .xlsx file; expected a .csv or .jsonl file\n",
+            f"casework: {other}: cannot import a .xlsx file; expected a .csv, .jsonl or .xes file\n",
         )
 
     def test_archive_in_a_missing_folder(self, cli: Cli, tmp_path: Path) -> None:
@@ -851,6 +851,24 @@ class TestArchivePath:
         )
         assert dump(small_db) == before
         assert listing(folder) == ["archive.sqlite", "more.csv"]
+
+    def test_a_link_to_an_archive_in_a_read_only_folder(self, small_db: Path) -> None:
+        """The journal goes beside the archive a link leads to: that folder is the
+        one casework must be able to write."""
+        (small_db.parent / "ro").mkdir()
+        small_db.rename(small_db.parent / "ro" / "archive.sqlite")
+        small_db.symlink_to(Path("ro") / "archive.sqlite")
+        write_csv(small_db.parent / "more.csv", [["case_id", "seq", "event_id", "kind"]])
+        (small_db.parent / "ro").chmod(0o555)
+        try:
+            result = as_user("import", "more.csv", "--db", small_db.name, cwd=small_db.parent)
+        finally:
+            (small_db.parent / "ro").chmod(0o755)
+        assert (result.code, result.err) == (
+            1,
+            "casework: ro/archive.sqlite: folder ro is not writable; expected a folder casework "
+            "may write, for the archive's journal\n",
+        )
 
 
 STATS_EXPECTED = "expected a file made by casework import"

@@ -130,7 +130,7 @@ def connect_to_write(p: Path, *, exists: bool) -> sqlite3.Connection:
     :func:`check_path` has passed ``p``; a CaseworkError when casework may not
     write the archive or its folder."""
     where = shown(p)
-    folder = p.parent
+    folder = Path(os.path.realpath(p)).parent if exists else p.parent  # SQLite's journal's
     if not os.access(folder, os.W_OK | os.X_OK):
         raise CaseworkError(
             f"{where}: folder {shown(folder)} is not writable; "
@@ -155,7 +155,7 @@ def connect_to_read(p: Path) -> sqlite3.Connection:
     """A read-only connection to an existing archive (:func:`check_path` first)."""
     check_path(p, create=False)
     uri = f"{p.absolute().as_uri()}?mode=ro"
-    if _in_wal_mode(p) and not os.path.lexists(f"{p}-wal"):
+    if _in_wal_mode(p) and not os.path.lexists(f"{os.path.realpath(p)}-wal"):
         # No -wal file: nothing uncommitted to read, and SQLite would make a -wal
         # and a -shm file (and leave them, read-only) or fail in a folder it may
         # not write. Immutable: the file is read as it is, without locks.
@@ -169,8 +169,11 @@ def connect_to_read(p: Path) -> sqlite3.Connection:
 def _in_wal_mode(p: Path) -> bool:
     """Whether the SQLite file's header says WAL (its read and write versions are 2)."""
     try:
-        with open(p, "rb") as f:
-            header = f.read(20)
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        try:
+            header = os.read(fd, 20)
+        finally:
+            os.close(fd)
     except OSError:
         return False  # SQLite says why when it opens the file
     return header[:16] == b"SQLite format 3\x00" and header[18:20] == b"\x02\x02"
