@@ -177,18 +177,21 @@ class Alignment:
         """How many minimal repairs are not listed."""
         return self.count - len(self.repairs)
 
-    def with_events(self, events: Sequence[str]) -> Alignment:
+    def with_events(self, events: Sequence[str], numbers: Sequence[int] = ()) -> Alignment:
         """The same alignment, each removed event named by its id in ``events``
-        (one id per kind, in order)."""
+        (one id per kind, in order); with ``numbers``, events are numbered by
+        them (an archive's seq) instead of by their place (1, 2, 3, ...)."""
+
+        def number(place: int) -> int:
+            return numbers[place - 1] if numbers and place else place
+
+        def renamed(e: Edit) -> Edit:
+            if e.action == EXTRA:
+                return attrs.evolve(e, event=events[e.seq - 1], seq=number(e.seq))
+            return attrs.evolve(e, after=number(e.after), before=number(e.before))
+
         repairs = tuple(
-            attrs.evolve(
-                r,
-                edits=tuple(
-                    attrs.evolve(e, event=events[e.seq - 1]) if e.action == EXTRA else e
-                    for e in r.edits
-                ),
-            )
-            for r in self.repairs
+            attrs.evolve(r, edits=tuple(renamed(e) for e in r.edits)) for r in self.repairs
         )
         return attrs.evolve(self, repairs=repairs)
 
@@ -286,9 +289,12 @@ class Aligner:
 
     # -- alignment ------------------------------------------------------------------
 
-    def align(self, kinds: Sequence[str], events: Sequence[str] = ()) -> Alignment:
+    def align(
+        self, kinds: Sequence[str], events: Sequence[str] = (), numbers: Sequence[int] = ()
+    ) -> Alignment:
         """The alignment of a history given as its event kinds (``background``
-        ones included); ``events``, when given, are their ids, for the messages."""
+        ones included); ``events``, when given, are their ids, and ``numbers``
+        their numbers (an archive's seq), for the messages."""
         key = tuple(kinds)
         found = self._memo.get(key)
         if found is None:
@@ -296,7 +302,7 @@ class Aligner:
             if len(self._memo) >= 10_000:
                 self._memo.clear()
             self._memo[key] = found
-        return found.with_events(events) if events else found
+        return found.with_events(events, numbers) if events else found
 
     def _align(self, kinds: tuple[str, ...]) -> Alignment:
         n = len(kinds)

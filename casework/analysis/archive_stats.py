@@ -1,7 +1,8 @@
 """An archive replayed and summarised: every case folded through the procedure
 with :mod:`casework.analysis.bulk`, streaming the rows in case order; outcomes,
-paths, the time from expulsion to outcome, and the histories the procedure does
-not allow."""
+paths, the time from expulsion to outcome, the histories the procedure does not
+allow with their smallest repairs (:mod:`casework.analysis.align`), and the
+conformance summary (:mod:`casework.analysis.conformance`)."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ import datetime as dt
 import sqlite3
 import statistics
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from casework.analysis.align import Aligner, Alignment
 from casework.analysis.archive import open_archive
 from casework.analysis.archive_file import archive_error, shown
 from casework.analysis.bulk import CaseResult, compile_procedure
+from casework.analysis.conformance import Conformance, Tally, explain
 from casework.errors import CaseworkError
 from casework.model.procedure import ILLEGAL, Procedure
 from casework.model.steps import IllegalStep
@@ -59,7 +62,9 @@ class ArchiveStats:
     procedure does not allow), ``paths`` the commonest sequences of states of
     the legal histories, ``durations`` the days from the expulsion (the first
     event that moved the case) to the outcome (the last one), per outcome and
-    ``all``, where both are dated to the day.
+    ``all``, where both are dated to the day. ``repairs`` holds the alignment
+    of each of the ``illegal`` histories, in the same order, and
+    ``conformance`` the share accepted, the commonest deviations and variants.
     """
 
     path: str
@@ -71,20 +76,37 @@ class ArchiveStats:
     distinct_paths: int
     durations: tuple[Durations, ...]
     illegal: tuple[IllegalStep, ...]
+    repairs: tuple[Alignment, ...] = ()
+    conformance: Conformance | None = None
 
     def to_mapping(self) -> dict[str, Any]:
         """The JSON form printed by ``casework stats --json``."""
-        return {
-            "archive": self.path,
-            "cases": self.cases,
-            "events": self.events,
-            "procedures": list(self.procedures),
-            "outcomes": dict(self.outcomes),
-            "paths": [{"states": list(p), "cases": n} for p, n in self.paths],
-            "distinct_paths": self.distinct_paths,
-            "days_to_outcome": [d.to_mapping() for d in self.durations],
-            "illegal": [i.to_mapping() for i in self.illegal],
-        }
+        out = dict(self.parts())
+        out["illegal"] = list(out["illegal"])
+        return out
+
+    def parts(self) -> Iterator[tuple[str, Any]]:
+        """The JSON form's keys and values, one at a time, ``illegal`` last as an
+        iterator of its entries (each with its ``repair``), so that a large
+        archive's summary can be written as it is made."""
+        yield "archive", self.path
+        yield "cases", self.cases
+        yield "events", self.events
+        yield "procedures", list(self.procedures)
+        yield "outcomes", dict(self.outcomes)
+        yield "paths", [{"states": list(p), "cases": n} for p, n in self.paths]
+        yield "distinct_paths", self.distinct_paths
+        yield "days_to_outcome", [d.to_mapping() for d in self.durations]
+        if self.conformance is not None:
+            yield "conformance", self.conformance.to_mapping()
+        yield "illegal", (self.illegal_mapping(n) for n in range(len(self.illegal)))
+
+    def illegal_mapping(self, n: int) -> dict[str, Any]:
+        """The JSON form of the ``n``-th illegal history, with its repair."""
+        out = self.illegal[n].to_mapping()
+        if n < len(self.repairs):
+            out["repair"] = self.repairs[n].to_mapping()
+        return out
 
 
 # ifnull: a NULL kind (in a table edited by hand) is no kind, and the fold's key
@@ -110,8 +132,12 @@ def archive_stats(
     """
     p = Path(db)
     con = open_archive(p)
+    tally = Tally()
+    repairs: list[Alignment] = []
     try:
-        used, total, events, outcomes, paths, days, illegal = _replay(con, p, procedures, progress)
+        used, total, events, outcomes, paths, days, illegal = _replay(
+            con, p, procedures, progress, tally, repairs
+        )
     except sqlite3.ProgrammingError:
         raise  # casework's own mistake
     except (sqlite3.DatabaseError, UnicodeDecodeError) as err:  # damaged, or changed
@@ -134,6 +160,8 @@ def archive_stats(
             Durations("all", tuple(sorted(all_days))),
         ),
         illegal=tuple(illegal),
+        repairs=tuple(repairs),
+        conformance=tally.summary(total, total - outcomes[ILLEGAL], paths, top),
     )
 
 
@@ -142,6 +170,8 @@ def _replay(
     db: Path,
     procedures: Mapping[str, Procedure],
     progress: Callable[[int, int], None] | None,
+    tally: Tally,
+    repairs: list[Alignment],
 ) -> tuple[
     list[str],
     int,
@@ -152,7 +182,8 @@ def _replay(
     list[IllegalStep],
 ]:
     """Every case folded: (procedures used, cases, events, outcome counts, path
-    counts, days to outcome by outcome, illegal histories)."""
+    counts, days to outcome by outcome, illegal histories); each illegal one
+    aligned, its alignment added to ``repairs`` and its deviation to ``tally``."""
     used = [r[0] for r in con.execute("SELECT DISTINCT procedure FROM cases ORDER BY procedure")]
     unknown = [p for p in used if p not in procedures]
     if unknown:
@@ -171,6 +202,7 @@ def _replay(
     for pid in used:
         procedure = procedures[pid]
         table = compile_procedure(procedure)
+        aligner = Aligner(procedure, table)
         if len(used) == 1:
             rows = con.execute(_STREAM.format(where=""))
         else:
@@ -187,7 +219,10 @@ def _replay(
                 progress(done, total)
             if result.failure is not None:
                 outcomes[ILLEGAL] += 1
-                illegal.append(_illegal(con, result))
+                step, alignment = explain(con, aligner, result)
+                illegal.append(step)
+                repairs.append(alignment)
+                tally.add(step, alignment)
                 continue
             outcome = outcome_of[result.state]
             outcomes[outcome] += 1
@@ -221,16 +256,3 @@ def _not_a_day(db: Path, result: CaseResult) -> CaseworkError:
 def _clip(text: str) -> str:
     """A value from the archive for a message, cut to 40 characters."""
     return text if len(text) <= 40 else text[:40] + "…"
-
-
-def _illegal(con: sqlite3.Connection, result: CaseResult) -> IllegalStep:
-    failure = result.failure
-    assert failure is not None
-    row = con.execute(
-        "SELECT seq, event_id FROM events WHERE case_id = ? ORDER BY seq LIMIT 1 OFFSET ?",
-        (result.case, failure.seq - 1),
-    ).fetchone()
-    if row is None:  # the rows just read are not there: damaged, or changed meanwhile
-        raise sqlite3.DatabaseError("a row read a moment ago is missing")
-    seq, event_id = row
-    return attrs.evolve(failure, case=result.case, seq=seq, event=event_id)

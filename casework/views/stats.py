@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from casework.analysis.archive_stats import ArchiveStats
+from casework.analysis.conformance import Conformance
 from casework.model.procedure import ILLEGAL
 from casework.views.theme import Block, outcome_style, plain
 
@@ -22,8 +23,9 @@ def _pct(n: int, total: int) -> str:
 
 
 class StatsView:
-    """Outcome counts, the commonest paths, days to outcome and the illegal
-    histories (the first ``illegal_limit`` of them)."""
+    """Outcome counts, the commonest paths, days to outcome, conformance and the
+    illegal histories (the first ``illegal_limit`` of them, each with its
+    smallest repair)."""
 
     def __init__(self, stats: ArchiveStats, illegal_limit: int = 20) -> None:
         self.stats = stats
@@ -87,6 +89,10 @@ class StatsView:
             days.add_row(plain(d.outcome), *cells)
         yield Block(days, indent=2)
 
+        if s.conformance is not None:
+            yield Text("")
+            yield from self._conformance(s.conformance)
+
         yield Text("")
         shown = s.illegal[: self.illegal_limit]
         head = Text.assemble(("Illegal histories", "case.label"), f" ({len(s.illegal):,})")
@@ -95,8 +101,41 @@ class StatsView:
         yield head
         if not s.illegal:
             yield Block(Text("none: every history is allowed by its procedure"), indent=2)
-        for ill in shown:
+        for n, ill in enumerate(shown):
             yield Block(
                 Text.assemble(plain(ill.describe()), plain(f" (seq {ill.seq})", "case.cite")),
                 indent=2,
             )
+            if n < len(s.repairs):
+                yield Block(
+                    Text.assemble(("repair: ", "case.label"), plain(s.repairs[n].describe())),
+                    indent=4,
+                )
+
+    def _conformance(self, c: Conformance) -> RenderResult:
+        """The share accepted, the variants, and the commonest deviations."""
+        yield Text("Conformance", "case.label")
+        lines = Table.grid(padding=(0, 2))
+        lines.add_column()
+        lines.add_column()
+        lines.add_row(
+            "accepted", f"{c.accepted:,} of {c.cases:,} cases ({_pct(c.accepted, c.cases)})"
+        )
+        lines.add_row("variants", f"{c.distinct_variants:,} distinct paths (most common above)")
+        if len(c.deviations) < c.distinct_deviations:
+            listed = f", the {len(c.deviations)} most common:"
+        else:
+            listed = ":" if c.deviations else ""
+        lines.add_row("deviations", f"{c.distinct_deviations:,} distinct{listed}")
+        yield Block(lines, indent=2)
+        if not c.deviations:
+            return
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right")
+        table.add_column(ratio=1)
+        for d in c.deviations:
+            table.add_row(
+                f"{d.cases:,}",
+                Text.assemble(plain(d.describe()), plain(f" (e.g. {d.example})", "case.cite")),
+            )
+        yield Block(table, indent=4)
