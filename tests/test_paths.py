@@ -432,6 +432,30 @@ class TestRequiresRules:
         ]
         assert triggers(strict, "c") == [("start", "note", "detour")]
 
+    def test_insertions_in_two_places(self) -> None:
+        """The second kind goes in at its own state, counted after the first insertion."""
+        chain = Procedure(
+            "chain",
+            "Chain",
+            "a",
+            (
+                StateDef("a"),
+                StateDef("b"),
+                StateDef("c"),
+                StateDef("d"),
+                StateDef("done", final=True),
+            ),
+            (
+                TransitionDef("start", ("a",), "b"),
+                TransitionDef("detour", ("b",), "c"),
+                TransitionDef("onward", ("c",), "d"),
+                TransitionDef("note", ("b",), None),
+                TransitionDef("wait", ("c",), "c"),
+                TransitionDef("close", ("d",), "done", requires=(("note", 1), ("wait", 1))),
+            ),
+        )
+        assert triggers(chain) == [("start", "note", "detour", "wait", "onward", "close")]
+
     def test_a_rule_met_by_an_earlier_insertion(self) -> None:
         """A note inserted for the detour also meets the finish's rule."""
         strict = with_requirement(with_requirement(LOOPS, "detour", note=1), "finish", note=1)
