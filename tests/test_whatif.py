@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from casework import (
     Casebook,
@@ -373,6 +375,104 @@ class TestRowsFollowTheEdits:
             "    verification_requested                  Upheld.\n"
             "                                            hypothetical: Why not?\n"
         ) in out
+
+
+_EDIT_OPS = st.sampled_from(
+    ["insert-before", "insert-after", "remove", "replace", "redate", "fork"]
+)
+
+
+@st.composite
+def _edit_lists(draw: st.DrawFn) -> list[tuple[str, str, str]]:
+    """(op, event named, id of the new event) for a few edits: any event id of
+    alliluyeva, a new one, or one an earlier edit may have added or dropped."""
+    names = ["family-known", "expelled", "lenin-intercedes", "reinstated", "n0", "n1", "ghost"]
+    return [
+        (draw(_EDIT_OPS), draw(st.sampled_from(names)), f"n{n}")
+        for n in range(draw(st.integers(0, 6)))
+    ]
+
+
+def _apply(events: Any, edits: list[tuple[str, str, str]], work: int) -> Any:
+    """The events and places a draft of the given kind ends with, or the problems."""
+    from casework.model.draft import EditProblem, new_draft
+    from casework.model.edits import Fork, Insert, Redate, Remove, Replace
+
+    draft = new_draft(events, "alliluyeva", work)
+    made = {
+        "insert-before": lambda at, new: Insert([new], before=at),
+        "insert-after": lambda at, new: Insert([new], after=at),
+        "remove": lambda at, new: Remove(at),
+        "replace": lambda at, new: Replace(at, new),
+        "redate": lambda at, new: Redate(at, UPHOLD.date, "later"),
+        "fork": lambda at, new: Fork(at, [new]),
+    }
+    problems = []
+    for op, at, new_id in edits:
+        try:
+            made[op](at, _event(new_id, "background")).edit(draft)
+        except EditProblem as err:
+            problems.append((err.what, err.expected))
+    return [e.id for e in draft.events()], dict(draft.added), problems
+
+
+class TestDrafts:
+    """A what-if of a few edits edits a list, one of many a linked draft: the same."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(edits=_edit_lists())
+    def test_both_kinds_of_draft_agree(
+        self, book: Casebook, edits: list[tuple[str, str, str]]
+    ) -> None:
+        """The same events in the same order, the same places, the same problems."""
+        events = book.case("alliluyeva").events
+        assert _apply(events, edits, 0) == _apply(events, edits, 10_000)
+
+    def test_the_kinds_are_both_used(self) -> None:
+        """Up to 64 steps of work a list, past that a linked draft."""
+        from casework.model.draft import new_draft
+
+        events = load_casebook().case("alliluyeva").events
+        kinds = [type(new_draft(events, "a", work)).__name__ for work in (0, 64, 65)]
+        assert kinds == ["_Listed", "_Listed", "_Linked"]
+
+    def test_renumbered_events_equal_evolved_ones(self, book: Casebook) -> None:
+        """A what-if's events, renumbered by copying, equal attrs.evolve's copies."""
+        import attrs
+
+        whatif = WhatIf("w", base="kasparova-popova").insert(VERIFY, after="interest-at-14")
+        case, _ = whatif.build(book)
+        base = book.case("kasparova-popova").events
+        assert case.events[2:] == tuple(
+            attrs.evolve(e, seq=n) for n, e in enumerate(base[1:], start=3)
+        )
+        assert case.events[1].seq == 2 and case.events[1].case == "kasparova-popova"
+
+    def test_a_chain_deeper_than_the_recursion_limit(self, scenarios: Path) -> None:
+        """1,100 what-ifs, each on the one before: each loads, the last has them all."""
+        import sys
+
+        depth = sys.getrecursionlimit() + 100
+        for n in range(1, depth + 1):
+            base = "alliluyeva" if n == 1 else f"w{n - 1}"
+            write(
+                scenarios,
+                f"w{n:05}.toml",
+                HEAD.format(id=f"w{n}", base=base)
+                + '[[edits]]\nop = "insert"\nafter = "family-known"\n'
+                + f'[[edits.events]]\nid = "x{n}"\nkind = "background"\n'
+                + 'summary = "A link."\nreasoning = "A long chain."\n',
+            )
+        book = load_casebook(scenarios)
+        assert len(book.whatifs) == 11 + depth
+        comparison = book.compare(f"w{depth}")
+        ids = [e.id for e in comparison.counterfactual.case.events]
+        assert (len(ids), ids[:3], ids[-1]) == (
+            7 + depth,
+            ["family-known", f"x{depth}", f"x{depth - 1}"],
+            "reinstated",
+        )
+        assert _rows(comparison)[:1] == [("inserted", None, f"x{depth}")]
 
 
 class TestRules:

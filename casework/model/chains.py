@@ -10,7 +10,8 @@ and the what-ifs built on it start from there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from types import MemberDescriptorType
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -35,9 +36,36 @@ def numbered(events: Sequence[Event], case_id: str) -> tuple[Event, ...]:
     """The events numbered from 1 in their order, as events of ``case_id`` (an
     event already so numbered is kept as it is)."""
     return tuple(
-        ev if (ev.seq, ev.case) == (n, case_id) else attrs.evolve(ev, case=case_id, seq=n)
+        ev if ev.seq == n and ev.case == case_id else _renumbered(ev, case_id, n)
         for n, ev in enumerate(events, start=1)
     )
+
+
+def _slots() -> list[tuple[Any, Any]] | None:
+    """(get, set) of each field of an Event, or None when its class has no slots."""
+    slots = [Event.__dict__.get(f.name) for f in attrs.fields(Event)]
+    found = [s for s in slots if isinstance(s, MemberDescriptorType)]
+    return [(s.__get__, s.__set__) for s in found] if len(found) == len(slots) else None
+
+
+_SLOTS = _slots()
+_SEQ = Event.__dict__.get("seq")
+_CASE = Event.__dict__.get("case")
+
+
+def _renumbered(ev: Event, case_id: str, seq: int) -> Event:
+    """``ev`` as event ``seq`` of ``case_id``. A copy of its fields with those two
+    changed: a checked event renumbered stays checked, and attrs.evolve would
+    convert and check every field again (four times the cost, paid for each
+    event of each what-if's history)."""
+    if _SLOTS is None or _SEQ is None or _CASE is None:
+        return attrs.evolve(ev, case=case_id, seq=seq)
+    new = object.__new__(Event)
+    for get, put in _SLOTS:
+        put(new, get(ev))
+    _SEQ.__set__(new, seq)
+    _CASE.__set__(new, case_id)
+    return new
 
 
 class Built:

@@ -93,9 +93,16 @@ _COMPARED = (
 )
 
 
+#: What two events may differ in besides their number, case and place in a file.
+_FIELDS = tuple(f.name for f in attrs.fields(Event) if f.name not in ("seq", "case", "origin"))
+
+
 def _changes(a: tuple[Step, Mark], b: tuple[Step, Mark]) -> tuple[str, ...]:
-    ma, mb = a[0].event.to_mapping(), b[0].event.to_mapping()
-    out = [k for k in _COMPARED if ma.get(k) != mb.get(k)]
+    ea, eb = a[0].event, b[0].event
+    out: list[str] = []
+    if ea is not eb and any(getattr(ea, f) != getattr(eb, f) for f in _FIELDS):
+        ma, mb = ea.to_mapping(), eb.to_mapping()
+        out = [k for k in _COMPARED if ma.get(k) != mb.get(k)]
     if a[1] != b[1]:
         out.append(b[1] if b[1] != "ok" else "legal")
     elif (a[0].before, a[0].after) != (b[0].before, b[0].after):

@@ -1,21 +1,31 @@
-"""A history being edited by a what-if: its events by id, linked in their order.
+"""A history being edited by a what-if: its events in order, found by id.
 
-Each edit names events by id, so a :class:`Draft` finds one by a dictionary
-look-up and links new ones in next to it: applying an edit costs what it
-touches, never the length of the history, and a what-if of many edits on a
-long history stays linear. The draft also remembers, for each event an edit
-added, the base event whose place it takes (:attr:`Draft.added`): what a
-comparison aligns by, so that its rows say what the edits did.
+Each edit names events by id. A what-if of a few edits edits a plain list (a
+search of the list per edit, all of it in C), one of many edits a linked
+draft, where an edit finds its event by a dictionary look-up and links new
+ones in next to it, so that it costs what it touches, never the length of
+the history: :func:`new_draft` chooses. Either way a chain of what-ifs, one
+draft per link, and a what-if of 10,000 edits stay near linear.
+
+The draft also remembers, for each event an edit added, the base event whose
+place it takes (:attr:`Draft.added`): what a comparison aligns by, so that
+its rows say what the edits did.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from operator import attrgetter
 
 from casework.model.events import Event
 from casework.model.evidence import Origin
 
-__all__ = ["MAX_LISTED", "Draft", "EditProblem", "listing"]
+__all__ = ["MAX_LISTED", "Draft", "EditProblem", "listing", "new_draft"]
+
+_ID = attrgetter("id")
+
+#: Up to this much work (edits and the events they add), a what-if edits a list.
+LIST_WORK = 64
 
 #: At most this many event ids are listed in a message ("expected one of: ...").
 MAX_LISTED = 30
@@ -39,6 +49,12 @@ def listing(ids: Sequence[str]) -> str:
     return f"{shown} … and {more:,} more" if more > 0 else shown
 
 
+def new_draft(events: Sequence[Event], base: str, work: int = 0) -> Draft:
+    """A draft of ``events`` for edits of about ``work`` steps (edits and the
+    events they add): a list for a few, a linked draft for many."""
+    return _Listed(events, base) if work <= LIST_WORK else _Linked(events, base)
+
+
 class Draft:
     """The events of a history while a what-if's edits are applied, in order.
 
@@ -46,57 +62,67 @@ class Draft:
     removed) to the id of the base event whose place it takes, or to None when
     it takes no event's place (inserted). A base event keeps its id; one that
     is not in ``added`` and is still here is the base's own (maybe re-dated).
+    Each edit checks what it names (:meth:`event`, :meth:`check_new`) before
+    it changes anything, so an edit that fails leaves the draft as it was.
     """
 
-    def __init__(self, events: Sequence[Event], base: str) -> None:
-        ids = [e.id for e in events]
+    def __init__(self, ids: list[str], base: str) -> None:
         self.base = base
-        self.base_ids = frozenset(ids)
-        if len(self.base_ids) != len(ids):
-            seen: set[str] = set()
-            for i in ids:
-                if i in seen:
-                    raise EditProblem(
-                        f"event id {i!r} is used twice in {base!r}", "expected unique ids"
-                    )
-                seen.add(i)
-        self._event: dict[str, Event] = dict(zip(ids, events, strict=True))
-        self._next: dict[str, str | None] = dict(zip(ids, [*ids[1:], None], strict=True))
-        self._prev: dict[str, str | None] = dict(zip(ids, [None, *ids[:-1]], strict=True))
-        self._first: str | None = ids[0] if ids else None
-        self._last: str | None = ids[-1] if ids else None
+        self._start = ids
+        self._base_ids: frozenset[str] | None = None
         self.added: dict[str, str | None] = {}
 
-    # -- reading -------------------------------------------------------------
+    @staticmethod
+    def _unique(ids: list[str], count: int, base: str) -> None:
+        """EditProblem when ``ids`` (``count`` of them distinct) name an event twice."""
+        if count == len(ids):
+            return
+        seen: set[str] = set()
+        for i in ids:
+            if i in seen:
+                raise EditProblem(
+                    f"event id {i!r} is used twice in {base!r}", "expected unique ids"
+                )
+            seen.add(i)
 
-    def __len__(self) -> int:
-        return len(self._event)
+    @property
+    def base_ids(self) -> frozenset[str]:
+        """The ids the draft started with (and any given), so that an event an
+        edit dropped is named so."""
+        if self._base_ids is None:
+            self._base_ids = frozenset(self._start)
+        return self._base_ids
+
+    @base_ids.setter
+    def base_ids(self, ids: frozenset[str]) -> None:
+        self._base_ids = ids
+
+    # -- reading (each kind of draft) -------------------------------------------
 
     def __contains__(self, event_id: object) -> bool:
-        return event_id in self._event
+        raise NotImplementedError
 
     def ids(self) -> Iterator[str]:
         """The ids of the events, in order."""
-        at = self._first
-        while at is not None:
-            yield at
-            at = self._next[at]
+        raise NotImplementedError
 
     def ids_after(self, event_id: str) -> Iterator[str]:
         """The ids of the events after this one, in order."""
-        at = self._next[event_id]
-        while at is not None:
-            yield at
-            at = self._next[at]
+        raise NotImplementedError
 
     def events(self) -> list[Event]:
         """The events, in order."""
-        return [self._event[i] for i in self.ids()]
+        raise NotImplementedError
+
+    def _get(self, event_id: str) -> Event | None:
+        raise NotImplementedError
+
+    # -- reading ----------------------------------------------------------------
 
     def event(self, event_id: str) -> Event:
         """The event with this id: EditProblem when there is none (an unknown id,
         or one an earlier edit dropped), listing the ids there are."""
-        found = self._event.get(event_id)
+        found = self._get(event_id)
         if found is not None:
             return found
         here = listing(list(self.ids()))
@@ -113,8 +139,6 @@ class Draft:
         """The base event whose place this event takes (None: an inserted event)."""
         return self.added[event_id] if event_id in self.added else event_id
 
-    # -- editing -------------------------------------------------------------
-
     def check_new(
         self,
         new: Sequence[Event],
@@ -126,13 +150,15 @@ class Draft:
         event's id is set, if known."""
         seen: set[str] = set()
         for n, ev in enumerate(new):
-            if (ev.id in self._event and ev.id not in keep) or ev.id in seen:
+            if (ev.id in self and ev.id not in keep) or ev.id in seen:
                 raise EditProblem(
                     f"new event {ev.id!r} has the id of an event already in the history",
                     "expected a new id",
                     origin=id_origins[n] if n < len(id_origins) else None,
                 )
             seen.add(ev.id)
+
+    # -- editing (each kind of draft) ---------------------------------------------
 
     def put(
         self,
@@ -142,9 +168,149 @@ class Draft:
         after: str | None = None,
         places: Sequence[str | None] = (),
     ) -> None:
-        """Link ``new`` (checked already) in just before or just after an event
-        (at the end when neither is given); ``places`` are the base events they
-        take the places of (none: inserted)."""
+        """Put ``new`` (checked already) just before or just after an event (at
+        the end when neither is given); ``places`` are the base events they take
+        the places of (none: inserted)."""
+        raise NotImplementedError
+
+    def drop(self, event_id: str) -> str | None:
+        """Take an event out; return the base event whose place it took (None: none)."""
+        raise NotImplementedError
+
+    def swap(self, event_id: str, new: Event) -> None:
+        """Put ``new`` in the place of an event: it takes the place that one took."""
+        raise NotImplementedError
+
+    def revise(self, new: Event) -> None:
+        """Change an event in place (same id, same place): a re-dating."""
+        raise NotImplementedError
+
+    def cut_after(self, event_id: str) -> list[str | None]:
+        """Drop every event after this one; return the places they took, in order."""
+        places = [self.drop(i) for i in reversed(list(self.ids_after(event_id)))]
+        places.reverse()
+        return places
+
+    def _added(self, new: Sequence[Event], places: Sequence[str | None]) -> None:
+        for n, ev in enumerate(new):
+            self.added[ev.id] = places[n] if n < len(places) else None
+
+
+class _Listed(Draft):
+    """A draft as two lists, ids and events: each edit searches the ids (in C)."""
+
+    def __init__(self, events: Sequence[Event], base: str) -> None:
+        ids = list(map(_ID, events))
+        self._unique(ids, len(set(ids)), base)
+        super().__init__(ids, base)
+        self._ids = list(ids)
+        self._events = list(events)
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._ids
+
+    def _at(self, event_id: str) -> int:
+        return self._ids.index(event_id)
+
+    def ids(self) -> Iterator[str]:
+        return iter(list(self._ids))
+
+    def ids_after(self, event_id: str) -> Iterator[str]:
+        return iter(self._ids[self._at(event_id) + 1 :])
+
+    def events(self) -> list[Event]:
+        return list(self._events)
+
+    def _get(self, event_id: str) -> Event | None:
+        try:
+            return self._events[self._at(event_id)]
+        except ValueError:
+            return None
+
+    def put(
+        self,
+        new: Sequence[Event],
+        *,
+        before: str | None = None,
+        after: str | None = None,
+        places: Sequence[str | None] = (),
+    ) -> None:
+        if before is not None:
+            i = self._at(before)
+        elif after is not None:
+            i = self._at(after) + 1
+        else:
+            i = len(self._ids)
+        self._ids[i:i] = [ev.id for ev in new]
+        self._events[i:i] = new
+        self._added(new, places)
+
+    def drop(self, event_id: str) -> str | None:
+        place = self.place_of(event_id)
+        i = self._at(event_id)
+        del self._ids[i], self._events[i]
+        self.added.pop(event_id, None)
+        return place
+
+    def swap(self, event_id: str, new: Event) -> None:
+        place = self.place_of(event_id)
+        i = self._at(event_id)
+        self.added.pop(event_id, None)
+        self._ids[i], self._events[i] = new.id, new
+        self._added([new], [place])
+
+    def revise(self, new: Event) -> None:
+        self._events[self._at(new.id)] = new
+
+
+class _Linked(Draft):
+    """A draft as events by id, each linked to the one before and after it."""
+
+    def __init__(self, events: Sequence[Event], base: str) -> None:
+        ids = list(map(_ID, events))
+        self._event: dict[str, Event] = dict(zip(ids, events, strict=True))
+        self._unique(ids, len(self._event), base)
+        super().__init__(ids, base)
+        self._next: dict[str, str | None] = dict(zip(ids, [*ids[1:], None], strict=True))
+        self._prev: dict[str, str | None] = dict(zip(ids, [None, *ids[:-1]], strict=True))
+        self._first: str | None = ids[0] if ids else None
+        self._last: str | None = ids[-1] if ids else None
+
+    def __contains__(self, event_id: object) -> bool:
+        return event_id in self._event
+
+    def ids(self) -> Iterator[str]:
+        at = self._first
+        while at is not None:
+            yield at
+            at = self._next[at]
+
+    def ids_after(self, event_id: str) -> Iterator[str]:
+        at = self._next[event_id]
+        while at is not None:
+            yield at
+            at = self._next[at]
+
+    def events(self) -> list[Event]:
+        out: list[Event] = []
+        add, event, after = out.append, self._event, self._next
+        at = self._first
+        while at is not None:
+            add(event[at])
+            at = after[at]
+        return out
+
+    def _get(self, event_id: str) -> Event | None:
+        return self._event.get(event_id)
+
+    def put(
+        self,
+        new: Sequence[Event],
+        *,
+        before: str | None = None,
+        after: str | None = None,
+        places: Sequence[str | None] = (),
+    ) -> None:
         prev: str | None
         nxt: str | None
         if before is not None:
@@ -153,14 +319,13 @@ class Draft:
             prev, nxt = after, self._next[after]
         else:
             prev, nxt = self._last, None
-        for n, ev in enumerate(new):
+        for ev in new:
             self._event[ev.id] = ev
             self._prev[ev.id] = prev
             if prev is None:
                 self._first = ev.id
             else:
                 self._next[prev] = ev.id
-            self.added[ev.id] = places[n] if n < len(places) else None
             prev = ev.id
         if prev is not None:
             self._next[prev] = nxt
@@ -168,9 +333,9 @@ class Draft:
             self._last = prev
         else:
             self._prev[nxt] = prev
+        self._added(new, places)
 
     def drop(self, event_id: str) -> str | None:
-        """Take an event out; return the base event whose place it took (None: none)."""
         place = self.place_of(event_id)
         prev, nxt = self._prev.pop(event_id), self._next.pop(event_id)
         del self._event[event_id]
@@ -186,10 +351,8 @@ class Draft:
         return place
 
     def swap(self, event_id: str, new: Event) -> None:
-        """Put ``new`` in the place of an event: it takes the place that one took."""
         place = self.place_of(event_id)
-        after = self._prev[event_id]
-        nxt = self._next[event_id]
+        after, nxt = self._prev[event_id], self._next[event_id]
         self.drop(event_id)
         if nxt is not None:
             self.put([new], before=nxt, places=[place])
@@ -199,11 +362,9 @@ class Draft:
             self.put([new], places=[place])
 
     def revise(self, new: Event) -> None:
-        """Change an event in place (same id, same place): a re-dating."""
         self._event[new.id] = new
 
     def cut_after(self, event_id: str) -> list[str | None]:
-        """Drop every event after this one; return the places they took, in order."""
         places = []
         while self._last is not None and self._last != event_id:
             places.append(self.drop(self._last))

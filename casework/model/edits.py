@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from casework.model.dates import HistDate
-from casework.model.draft import Draft, EditProblem
+from casework.model.draft import Draft, EditProblem, new_draft
 from casework.model.events import Event
 from casework.model.evidence import Origin
 from casework.model.procedure import Procedure, TransitionDef
@@ -96,7 +96,7 @@ def _applied(
 ) -> list[Event]:
     """``events`` with one edit applied (a new list); ``base_ids`` are the ids of
     the base's events, so that one an earlier edit dropped is named so."""
-    draft = Draft(events, base)
+    draft = new_draft(events, base)
     draft.base_ids = base_ids | draft.base_ids
     edit.edit(draft)
     return draft.events()

@@ -31,7 +31,7 @@ from casework.errors import CaseFileError, Problem
 from casework.model.case import Case
 from casework.model.chains import Built, base_of, in_line_order, numbered, resolve_whatifs
 from casework.model.dates import HistDate
-from casework.model.draft import Draft
+from casework.model.draft import new_draft
 from casework.model.edits import (
     Edit,
     EditProblem,
@@ -208,8 +208,9 @@ class WhatIf:
         conflicts = self._conflicts()
         problems = [*self.pending, *(p for _i, p in conflicts)]
         skip = {i for i, _p in conflicts}
+        work = len(self.edits) + sum(len(getattr(e, "events", ())) for e in self.edits)
         try:
-            draft = Draft(events, self.base)
+            draft = new_draft(events, self.base, work)
         except EditProblem as err:
             raise CaseFileError(self.problem(None, err.what, err.expected)) from None
         for i, edit in enumerate(self.edits):
