@@ -302,6 +302,34 @@ def diagram(args: argparse.Namespace, io: Streams) -> int:
     return EXIT_OK
 
 
+def timeline(args: argparse.Namespace, io: Streams) -> int:
+    """``casework timeline CASE ... --export FILE``: cases and what-ifs on one time axis."""
+    from casework.views.chart import write_chart
+    from casework.views.chart_layout import Subject, layout
+
+    book = _book(args)
+    subjects = []
+    for name in args.cases:
+        if name in book.cases or name not in book.whatifs:  # an unknown name: UnknownCase
+            history = book.replay(name)
+            label = f"case {name} · outcome: {history.outcome}"
+            subjects.append(Subject(history, history.case.title, label))
+            continue
+        scenario = book.whatif(name)
+        c = book.compare(scenario)
+        label = f"what-if {name} on {scenario.base} · outcome: {c.outcome}"
+        subjects.append(
+            Subject(c.counterfactual, scenario.title or name, label, c, scenario.description)
+        )
+    _warn(book, io)
+    title = subjects[0].title if len(subjects) == 1 else "Timelines: " + ", ".join(args.cases)
+    chart = layout(subjects, book, title=title)
+    written = write_chart(chart, args.export, protect=_inputs(book))
+    events = sum(len(lane.marks) for lane in chart.lanes)
+    io.out.print(plain(f"wrote {written} ({len(subjects)} lanes, {events} events)"), soft_wrap=True)
+    return EXIT_OK
+
+
 def show(args: argparse.Namespace, io: Streams) -> int:
     """``casework show [CASE]``: a case's (or what-if's) dossier."""
     from casework.views.dossier import Dossier
@@ -382,6 +410,7 @@ COMMANDS: dict[str, Handler] = {
     "check": check,
     "paths": paths,
     "diagram": diagram,
+    "timeline": timeline,
     "show": show,
     "browse": browse,
     "import": import_archive,

@@ -170,6 +170,18 @@ def build_parser() -> Parser:
     )
 
     p = sub.add_parser(
+        "timeline", parents=[scen], help="draw cases and what-ifs on one time axis (SVG or HTML)"
+    )
+    p.add_argument("cases", nargs="+", metavar="CASE", help="case or what-if ids, a lane each")
+    p.add_argument(
+        "--export",
+        required=True,
+        type=_export_path,
+        metavar="FILE.svg|FILE.html",
+        help="write the chart to an SVG picture (legend below) or an HTML page (words on hover)",
+    )
+
+    p = sub.add_parser(
         "show", parents=[scen], help="show a case's dossier: people, sources, outcome"
     )
     p.add_argument("case", nargs="?", help="case or what-if id (default: every case)")
