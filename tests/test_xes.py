@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import sqlite3
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from casework.analysis.archive import ImportFailed, import_file
 from casework.analysis.rows import MAX_FIELD, MAX_ROW
 from casework.analysis.xes import xes_log
 from casework.errors import CaseworkError
+from casework.views.export import write_text
 
 HERE = Path(__file__).parent
 SMALL = HERE / "archive" / "small.csv"
@@ -131,6 +133,25 @@ class TestRoundTrip:
             f"{db}: case 'c-1' event 'e1': summary holds the character U+001B, which XML "
             "cannot hold; expected text an XES file can carry (nothing was written)"
         )
+
+
+class TestWrittenWhole:
+    def test_a_log_that_fails_half_way_leaves_nothing(self, tmp_path: Path) -> None:
+        """The text is written as it is made; a failure half way leaves the old
+        file as it was and no temporary file."""
+        target = tmp_path / "out.xes"
+        target.write_text("old", encoding="utf-8")
+
+        def parts() -> Iterator[str]:
+            yield "<log>"
+            raise CaseworkError("archive.sqlite: damaged")
+
+        with pytest.raises(CaseworkError, match="damaged"):
+            write_text(target, parts())
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xes"]
+        assert target.read_text(encoding="utf-8") == "old"
+        assert write_text(target, iter(["<log>", "</log>\n"])) == target
+        assert target.read_text(encoding="utf-8") == "<log></log>\n"
 
 
 FOREIGN = """\

@@ -167,16 +167,22 @@ def export(
     return path
 
 
-def write_text(path: str | Path, text: str, *, protect: Iterable[str | Path] = ()) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` as :func:`export` writes its files:
-    whole or not at all, only a new or a regular file, never one of ``protect``.
-    Returns the path written; raises CaseworkError as :func:`export` does."""
+def write_text(
+    path: str | Path, text: str | Iterable[str], *, protect: Iterable[str | Path] = ()
+) -> Path:
+    """Write ``text`` (UTF-8; a string, or its parts as they are made) to ``path``
+    as :func:`export` writes its files: whole or not at all, only a new or a
+    regular file, never one of ``protect``. Returns the path written; raises
+    CaseworkError as :func:`export` does, and whatever making the parts raises
+    (the old file, if any, is left as it was)."""
     path = Path(path)
     _write_atomically(path, text, protect)
     return path
 
 
-def _write_atomically(path: Path, text: str, protect: Iterable[str | Path] = ()) -> None:
+def _write_atomically(
+    path: Path, text: str | Iterable[str], protect: Iterable[str | Path] = ()
+) -> None:
     """Write ``text`` to ``path`` whole or not at all.
 
     ``path`` is checked first (see :func:`export`; ``protect`` as there). Where the
@@ -306,7 +312,7 @@ def _identities(files: Iterable[str | Path]) -> set[tuple[int, int]]:
     return found
 
 
-def _write(tmp: Path, text: str, mode: int | None, guard: _SignalGuard) -> None:
+def _write(tmp: Path, text: str | Iterable[str], mode: int | None, guard: _SignalGuard) -> None:
     """Write, sync and name the temporary file ``tmp``; ``guard.tmp`` is set while
     the name may exist."""
     fd = _open_unnamed(tmp.parent)
@@ -326,7 +332,7 @@ def _write(tmp: Path, text: str, mode: int | None, guard: _SignalGuard) -> None:
                 os.chmod(out.fileno(), mode)
             else:
                 os.chmod(tmp, mode)
-        out.write(text)
+        out.writelines([text] if isinstance(text, str) else text)  # text, or its parts
         out.flush()
         os.fsync(out.fileno())
         if not named:
