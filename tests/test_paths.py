@@ -39,6 +39,7 @@ def fixture_first(scenarios: Path) -> Path:
     """A scratch scenarios folder whose only procedure is the first release's."""
     shutil.copy(FIRST, scenarios / "procedure.toml")
     shutil.rmtree(scenarios / "procedures")
+    shutil.rmtree(scenarios / "whatif")  # they name kinds the first procedure lacks
     return scenarios
 
 
@@ -358,7 +359,8 @@ class TestCommand:
         result = cli("paths", "--scenarios", str(first), "--procedure", "purge-1922")
         assert (result.code, result.err) == (
             1,
-            "casework: no procedure 'purge-1922'; expected one of: purge-1921\n",
+            "casework: no procedure 'purge-1922' (did you mean 'purge-1921'?); "
+            "expected one of: purge-1921\n",
         )
 
     def test_several_procedures_default_to_procedure_toml(
@@ -656,6 +658,12 @@ class TestBounds:
         complete = Procedure("complete", "All to all", "s0", states, moves)
         with pytest.raises(TooManyPaths) as err:
             simple_paths(complete, "s11")
+        assert str(err.value) == (
+            "the simple paths from s0 to s11 could not all be found: the search stopped "
+            "after 100,000 paths; expected a procedure with fewer paths"
+        )
+        with pytest.raises(TooManyPaths) as err:
+            simple_paths(complete, "s11", limit=1000)
         assert str(err.value) == (
             "more than 1,000 simple paths from s0 to s11; expected at most as many as the "
             "limit (simple_paths(..., limit=N))"

@@ -191,7 +191,8 @@ class TestExplanations:
         """A typo in a test raises UnknownName, not a failed assertion."""
         with pytest.raises(
             UnknownName,
-            match=r"^no outcome 'reinstatd' in procedure 'purge-1921'; expected one of: ",
+            match=r"^no outcome 'reinstatd' in procedure 'purge-1921' \(did you mean "
+            r"'reinstated'\?\); expected one of: ",
         ):
             assert_outcome(alliluyeva, "reinstatd")
         with pytest.raises(UnknownName, match=r"^no state or event kind 'intercesion'"):

@@ -7,7 +7,6 @@ from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderR
 from rich.text import Text
 
 from casework.model.dates import HistDate
-from casework.model.documents import flow
 from casework.model.evidence import Citation
 from casework.model.replay import History, Step
 from casework.views.theme import Block, Measure, References, names, outcome_style, plain, prose
@@ -97,7 +96,7 @@ class StepView:
         if ev.summary:
             body.append(prose(ev.summary, "case.summary.event"))
         for n, citation in enumerate(ev.citations):
-            body.append(prose(f"“{flow(citation.quote)}”", "case.quote"))
+            body.append(prose(f"“{citation.quote}”", "case.quote"))
             body.append(plain(self.cite(citation), "case.cite"))
             basis = self.basis(citation)
             if basis is not None and not (n == 0 and citation.basis == ev.basis == "inferred"):
