@@ -12,7 +12,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from casework import BACKGROUND, Casebook, Procedure, StateDef, TransitionDef, replay
-from casework.analysis.align import MAX_EVENTS, Aligner, Alignment, Edit, Repair, align
+from casework.analysis.align import (
+    MAX_EVENTS,
+    Aligner,
+    Alignment,
+    Edit,
+    Repair,
+    align,
+    repair_hint,
+)
 from casework.testing import case_from_kinds
 
 TRIGGERS = ["expel", "appeal", "reinstate", "uphold"]
@@ -322,6 +330,13 @@ class TestMessages:
         found = align(purge, ["expel"] + ["appeal"] * MAX_EVENTS)
         assert found == Alignment(found.kinds, None, (), 0)
         assert found.describe() == "not aligned: 1,001 events, more than 1,000"
+
+    def test_a_hint_for_an_illegal_case_file(self, purge: Procedure) -> None:
+        case = case_from_kinds(purge, ["expel", "appeal", "reinstate", "uphold"], case_id="c")
+        assert repair_hint(case, purge) == (
+            "hint: event 3 'c-3' (reinstate) does not fit here; without it the history is "
+            "legal (or 1 other repair as small)"
+        )
 
     def test_an_aligner_remembers_each_history(self, purge: Procedure) -> None:
         aligner = Aligner(purge)

@@ -29,10 +29,21 @@ from typing import Any
 import attrs
 
 from casework.analysis.bulk import CompiledProcedure, compile_procedure
+from casework.model.case import Case
 from casework.model.events import BACKGROUND
 from casework.model.procedure import Procedure
 
-__all__ = ["EXTRA", "MAX_EVENTS", "MISSING", "Aligner", "Alignment", "Edit", "Repair", "align"]
+__all__ = [
+    "EXTRA",
+    "MAX_EVENTS",
+    "MISSING",
+    "Aligner",
+    "Alignment",
+    "Edit",
+    "Repair",
+    "align",
+    "repair_hint",
+]
 
 #: The longest history aligned: the search grows with its length, and a case of
 #: thousands of events is a file to look at, not a missing record.
@@ -428,6 +439,13 @@ def _paths(goals: list[_Node], moves: Mapping[_Node, list[_Move]]) -> Iterator[l
                 continue
             for move in reversed(into):
                 stack.append((move[0], (move, after)))
+
+
+def repair_hint(case: Case, procedure: Procedure) -> str:
+    """The line ``casework check`` may print after the error of a case file the
+    procedure refuses: 'hint: ' and its smallest repair (see :func:`align`)."""
+    found = align(procedure, [e.kind for e in case.events], [e.id for e in case.events])
+    return "hint: " + found.describe()
 
 
 def align(procedure: Procedure, kinds: Sequence[str], events: Sequence[str] = ()) -> Alignment:
