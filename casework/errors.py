@@ -6,6 +6,7 @@ Each message says what was wrong, where, and what was allowed, in the form
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import attrs
@@ -47,7 +48,8 @@ def display_path(path: Path | str) -> str:
     """The path as a user typed it: relative to the working directory when possible."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        # realpath, not resolve: a symlink loop is a file's problem, not an error here
+        return str(Path(os.path.realpath(p)).relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(p)
 

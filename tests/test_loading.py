@@ -575,3 +575,196 @@ class TestFileForms:
             "given but basis is 'stated'; expected basis = \"inferred\" (the reasoning is the "
             "modeller's) or no reasoning\n"
         )
+
+
+CASES_EXPECTED = "expected a folder of case files (*.toml)"
+
+
+class TestHostileFiles:
+    """A hostile case file is that file's problem: the others load, exit 1, never 70."""
+
+    @pytest.mark.parametrize(
+        ("name", "make", "problem"),
+        [
+            (
+                "deep.toml",
+                lambda p: p.write_text("[case]\nx = " + "[" * 500 + "]" * 500 + "\n"),
+                "my/cases/deep.toml:2: arrays or inline tables nested more than 50 deep; "
+                "expected at most 50 levels of nesting",
+            ),
+            (
+                "digits.toml",
+                lambda p: p.write_text("[case]\nx = " + "7" * 4_300 + "1\n"),
+                "my/cases/digits.toml:2: a number of 4,301 digits; "
+                "expected a number of at most 100 digits",
+            ),
+            (
+                "loop.toml",
+                lambda p: p.symlink_to(p.name),
+                "my/cases/loop.toml: cannot read: Too many levels of symbolic links",
+            ),
+        ],
+    )
+    @pytest.mark.parametrize(
+        ("command", "code", "prefix"),
+        [
+            (["check", "my"], 1, ""),
+            (["replay", "alliluyeva", "--scenarios", "my"], 0, "warning: "),
+            (["list", "--scenarios", "my"], 1, ""),
+            (["whatif", "no-intercession-alliluyeva", "--scenarios", "my"], 0, "warning: "),
+        ],
+    )
+    def test_one_file_one_problem(
+        self,
+        here: Path,
+        cli: Callable[..., Any],
+        name: str,
+        make: Callable[[Path], object],
+        problem: str,
+        command: list[str],
+        code: int,
+        prefix: str,
+    ) -> None:
+        """Nested 500 deep, a 4,301-digit number, a symlink loop: one line, the rest works."""
+        make(here / "my" / "cases" / name)
+        result = cli(*command, width=300)
+        assert (result.code, result.err) == (code, f"{prefix}{problem}\n")
+        if command[0] != "check":
+            assert "alliluyeva" in result.out
+
+    def test_a_symlink_loop_named_on_the_command_line(
+        self, here: Path, cli: Callable[..., Any]
+    ) -> None:
+        """check of the looping file itself says why it cannot be read."""
+        (here / "my" / "cases" / "loop.toml").symlink_to("loop.toml")
+        result = cli("check", "my/cases/loop.toml", width=300)
+        assert (result.code, result.err) == (
+            1,
+            "my/cases/loop.toml: cannot read: Too many levels of symbolic links\n",
+        )
+
+
+def _as_nobody(run: Callable[[], Any]) -> Any:
+    """What ``run()`` returns, run in a forked child whose user and group are
+    ``nobody``, so that file permissions apply although the tests run as root
+    (root reads a folder whatever its mode). JSON carries the answer back."""
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 0
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+            answer = json.dumps(run()).encode()
+        except BaseException as err:  # reported to the parent, which fails the test
+            answer = json.dumps({"child failed": repr(err)}).encode()
+            code = 1
+        with os.fdopen(write, "wb") as out:
+            out.write(answer)
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as got:
+        answer = got.read()
+    os.waitpid(pid, 0)
+    return json.loads(answer)
+
+
+class TestUnreadableFolders:
+    """A cases/ or whatif/ folder that cannot be read is a problem of that folder,
+    never an empty folder in silence."""
+
+    def test_cases_is_a_file(self, here: Path, cli: Callable[..., Any]) -> None:
+        """Every command that reads the cases says so; the what-ifs wait for their bases."""
+        shutil.rmtree(here / "my" / "cases")
+        (here / "my" / "cases").write_text("not a folder\n")
+        problem = f"my/cases: is a file, not a folder; {CASES_EXPECTED}\n"
+        for command in (
+            ["check", "my"],
+            ["list", "--scenarios", "my"],
+            ["replay", "--scenarios", "my"],
+        ):
+            result = cli(*command)
+            assert (result.code, result.err) == (1, problem), command
+        for command in (
+            ["replay", "alliluyeva", "--scenarios", "my"],
+            ["whatif", "no-intercession-alliluyeva", "--scenarios", "my"],
+            ["show", "no-intercession-alliluyeva", "--scenarios", "my"],
+        ):
+            result = cli(*command)
+            assert (result.code, result.out, result.err) == (1, "", problem), command
+
+    def test_whatif_is_a_named_pipe(self, here: Path, cli: Callable[..., Any]) -> None:
+        """Opened, a pipe would wait for a writer: it is refused unopened."""
+        shutil.rmtree(here / "my" / "whatif")
+        os.mkfifo(here / "my" / "whatif")
+        problem = (
+            "my/whatif: not a folder (a named pipe); expected a folder of what-if files (*.toml)\n"
+        )
+        result = cli("list", "--scenarios", "my")
+        assert (result.code, result.err) == (1, problem)
+        assert "alliluyeva" in result.out
+        result = cli("whatif", "no-intercession-alliluyeva", "--scenarios", "my")
+        assert (result.code, result.err) == (1, problem)
+        result = cli("check", "my")
+        assert (result.code, result.err) == (1, problem)
+
+    @pytest.mark.parametrize("folder", ["cases", "whatif"])
+    def test_a_folder_without_permission(self, folder: str, cli: Callable[..., Any]) -> None:
+        """chmod 000, and checked by a user the mode applies to (nobody, when the tests
+        run as root): the folder cannot be read, and check says so."""
+        import tempfile
+
+        if not hasattr(os, "fork") or not hasattr(os, "geteuid"):
+            pytest.skip("needs fork and user ids")
+        root = Path(tempfile.mkdtemp())  # not tmp_path: its parents are closed to others
+        try:
+            shutil.copytree(bundled_scenarios(), root / "my")
+            root.chmod(0o755)
+            cwd = os.getcwd()
+            os.chdir(root)
+            cli("check", "my")  # import everything the check needs, while it can be read
+
+            def check() -> list[Any]:
+                result = cli("check", "my")
+                return [result.code, result.err]
+
+            (root / "my" / folder).chmod(0)
+            try:
+                code, err = _as_nobody(check) if os.geteuid() == 0 else check()
+            finally:
+                os.chdir(cwd)
+            what = "case files" if folder == "cases" else "what-if files"
+            assert (code, err) == (
+                1,
+                f"my/{folder}: cannot read: Permission denied; expected a folder of {what} to read\n",
+            )
+        finally:
+            (root / "my" / folder).chmod(0o755)
+            shutil.rmtree(root)
+
+
+class TestNoEmptyNames:
+    def test_replay_of_an_empty_name(self, cli: Callable[..., Any]) -> None:
+        """'' is no case: an unknown-case error, not a replay of every case."""
+        result = cli("replay", "")
+        assert (result.code, result.out) == (1, "")
+        assert result.err.startswith("casework: no case ''; known cases: alliluyeva, ")
+
+    @pytest.mark.parametrize("until", [-1, 2.5, True, "x"])
+    def test_until_that_is_no_event_number(self, book: Casebook, until: Any) -> None:
+        """A negative, fractional or boolean until is refused, as the command line does."""
+        with pytest.raises(casework.InvalidUntil) as err:
+            book.replay("alliluyeva", until=until)
+        assert str(err.value).startswith(f"{str(until)!r} ")
+
+    def test_until_zero_stops_before_the_first_event(self, book: Casebook) -> None:
+        """0 is an event number: nothing is replayed."""
+        assert (
+            book.replay("alliluyeva", until=0).steps,
+            book.replay("alliluyeva", until=0).state,
+        ) == ((), "member")

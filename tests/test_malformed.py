@@ -138,6 +138,9 @@ EXPECTED = {
     "case-missing-summary": [
         "scenarios/cases/probe.toml:6: event 'expelled': missing key 'summary'; expected summary = a string",
     ],
+    "case-nested-too-deep": [
+        "scenarios/cases/probe.toml:13: arrays or inline tables nested more than 50 deep; expected at most 50 levels of nesting",
+    ],
     "case-no-case-table": [
         "scenarios/cases/probe.toml: missing [case] table; expected id, title and person",
     ],
@@ -149,6 +152,9 @@ EXPECTED = {
     ],
     "case-nul-byte": [
         "scenarios/cases/probe.toml:10: contains a NUL byte; expected UTF-8 text",
+    ],
+    "case-number-too-long": [
+        "scenarios/cases/probe.toml:13: a number of 4,400 digits; expected a number of at most 100 digits",
     ],
     "case-quote-ansi": [
         "scenarios/cases/probe.toml:12: event 'expelled': quote not found in document 'lenin-1921-12-20' (sources/lenin-1921-12-20-to-zalutsky-and-solts.txt, lines 6–29): it matches up to 'I have learned ' and then reads '\\x1b[31mabout\\x1b[0m the e' where the source has 'about the expulsion '; expected the exact words of the source",
@@ -167,6 +173,9 @@ EXPECTED = {
     ],
     "case-summary-table": [
         "scenarios/cases/probe.toml:10: event 'expelled': summary is a table; expected a string (not empty)",
+    ],
+    "case-triple-quotes-on-one-line": [
+        "scenarios/cases/probe.toml:14: event 'expelled': unknown key 'qoute'; expected one of: id, kind, date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, account_of, reasoning, inferred, citations, refers_to, note",
     ],
     "case-unknown-actor": [
         "scenarios/cases/probe.toml:13: event 'expelled': actor 'trotsky' is not in people.toml; expected the id of a person or body defined there",

@@ -129,9 +129,9 @@ def _progress(err: Console, what: str) -> Iterator[Any]:
 def replay(args: argparse.Namespace, io: Streams) -> int:
     """``casework replay [CASE]``: the timeline, step by step, as JSON or exported."""
     book = _book(args)
-    case_ids = [args.case] if args.case else sorted(book.cases)
+    case_ids = [args.case] if args.case is not None else sorted(book.cases)
     histories = [book.replay(c, until=args.until) for c in case_ids]
-    if args.case:
+    if args.case is not None:
         _warn(book, io)
     until = args.until if isinstance(args.until, HistDate) else None
     if until is not None and until.edtf.isdigit():  # 4 digits: not an event number
@@ -152,10 +152,10 @@ def replay(args: argparse.Namespace, io: Streams) -> int:
         _export(io, Group(*parts), args.export, title, f"{events} events", _inputs(book))
     elif args.json:
         data = [h.to_mapping() for h in histories]
-        _json(io, data[0] if args.case else data)
+        _json(io, data[0] if args.case is not None else data)
     else:
         _print_timelines(io, book, histories, step=args.step, until=until)
-    return EXIT_OK if args.case else _incomplete(book, io)
+    return EXIT_OK if args.case is not None else _incomplete(book, io)
 
 
 def _print_timelines(
@@ -289,7 +289,7 @@ def diagram(args: argparse.Namespace, io: Streams) -> int:
     from casework.views.diagram import diagram as mermaid
 
     book = _book(args)
-    if args.case:
+    if args.case is not None:
         history, scenario = book.subject(args.case)
         subjects: list[Any] = [history]
         title = f"{scenario.title} ({scenario.id}): {history.outcome}" if scenario else ""
@@ -335,16 +335,16 @@ def show(args: argparse.Namespace, io: Streams) -> int:
     from casework.views.dossier import Dossier
 
     book = _book(args)
-    names = [args.case] if args.case else sorted(book.cases)
+    names = [args.case] if args.case is not None else sorted(book.cases)
     shown = [book.subject(name) for name in names]
-    if args.case:
+    if args.case is not None:
         _warn(book, io)
     for n, (history, scenario) in enumerate(shown):
         if n:
             io.out.rule(style="case.arrow")
         question = f"{scenario.title} ({scenario.id})" if scenario else ""
         io.out.print(Dossier(history, book, whatif=question))
-    return EXIT_OK if args.case else _incomplete(book, io)
+    return EXIT_OK if args.case is not None else _incomplete(book, io)
 
 
 def browse(args: argparse.Namespace, io: Streams) -> int:

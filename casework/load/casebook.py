@@ -9,7 +9,14 @@ from typing import Any
 
 import attrs
 
-from casework.errors import CaseFileError, Problem, UnknownCase, UnknownWhatIf, display_path
+from casework.errors import (
+    CaseFileError,
+    InvalidUntil,
+    Problem,
+    UnknownCase,
+    UnknownWhatIf,
+    display_path,
+)
 from casework.load.cases import Context, read_case
 from casework.load.documents import read_documents
 from casework.load.folder import (
@@ -75,25 +82,36 @@ class Casebook:
     broken: Mapping[str, tuple[Problem, ...]] = attrs.field(factory=dict, converter=_read_only)
     #: Each what-if applied once, as the base of those built on it (a cache).
     built: Built = attrs.field(factory=Built, eq=False, repr=False, kw_only=True)
+    #: The problems of a cases/ or whatif/ folder that could not be read (a
+    #: file, a named pipe, no permission), by folder ("cases", "whatif").
+    unread: Mapping[str, tuple[Problem, ...]] = attrs.field(
+        factory=dict, converter=_read_only, kw_only=True
+    )
 
     def case(self, case_id: str) -> Case:
         """The case with this id; UnknownCase lists the known ones, and
-        CaseFileError gives the problems of a case file that did not load."""
+        CaseFileError gives the problems of a case file that did not load (or
+        of the cases/ folder, when it could not be read)."""
         try:
             return self.cases[case_id]
         except KeyError:
             if case_id in self.broken:
                 raise CaseFileError(list(self.broken[case_id])) from None
+            if self.unread.get("cases"):
+                raise CaseFileError(list(self.unread["cases"])) from None
             raise UnknownCase(case_id, sorted(self.cases)) from None
 
     def whatif(self, whatif_id: str) -> WhatIf:
         """The what-if with this id; UnknownWhatIf lists the known ones, and
-        CaseFileError gives the problems of a what-if that did not load."""
+        CaseFileError gives the problems of a what-if that did not load (or of
+        the folders that could not be read: its own, or its base's)."""
         try:
             return self.whatifs[whatif_id]
         except KeyError:
             if whatif_id in self.broken:
                 raise CaseFileError(list(self.broken[whatif_id])) from None
+            if self.unread:
+                raise CaseFileError([p for ps in self.unread.values() for p in ps]) from None
             raise UnknownWhatIf(whatif_id, sorted(self.whatifs)) from None
 
     def procedure_of(self, case: Case) -> Procedure:
@@ -111,12 +129,21 @@ class Casebook:
         case = self.case(case_id)
         if isinstance(until, str):
             until = parse_until(until)
+        elif until is not None and not isinstance(until, HistDate):
+            if isinstance(until, bool) or not isinstance(until, int) or until < 0:
+                raise InvalidUntil(
+                    repr(until),
+                    "is not an event number",
+                    "expected a whole number from 0, a date, or a string such as '5' or '1921'",
+                )
         return replay(case, self.procedure_of(case), until=until)
 
     def subject(self, name: str) -> tuple[History, WhatIf | None]:
         """A case's history, or a what-if's (replayed up to any illegal event) and
         the what-if; UnknownCase when ``name`` is neither."""
         if name in self.cases or name not in self.whatifs:
+            if name not in self.cases and name not in self.broken and self.unread:
+                raise CaseFileError([p for ps in self.unread.values() for p in ps])
             return self.replay(name), None
         whatif = self.whatifs[name]
         return replay(*whatif.build(self), strict=False), whatif
@@ -324,9 +351,13 @@ def read_folder(root: Path) -> tuple[Casebook | None, list[Problem]]:
     if ctx is None:
         return None, problems
     broken: dict[str, tuple[Problem, ...]] = {}
-    cases = read_cases(case_files(root), ctx, problems, broken)
+    unread: dict[str, list[Problem]] = {"cases": [], "whatif": []}
+    files = case_files(root, unread["cases"])
+    whatif_paths = whatif_files(root, unread["whatif"])
+    problems += unread["cases"] + unread["whatif"]
+    cases = read_cases(files, ctx, problems, broken)
     built = Built()
-    whatifs = read_whatifs(whatif_files(root), ctx, cases, problems, broken, built)
+    whatifs = read_whatifs(whatif_paths, ctx, cases, problems, broken, built)
     book = Casebook(
         root,
         ctx.procedures,
@@ -337,6 +368,7 @@ def read_folder(root: Path) -> tuple[Casebook | None, list[Problem]]:
         problems=tuple(problems),
         broken={k: v for k, v in broken.items() if k not in cases and k not in whatifs},
         built=built,
+        unread={k: tuple(v) for k, v in unread.items() if v},
     )
     return book, problems
 

@@ -3,6 +3,7 @@ against the rules, every problem reported with its file and line."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from casework.load.folder import (
     WHATIF_DIR,
     bundled_scenarios,
     case_files,
+    real,
     scenarios_root,
+    toml_files,
     whatif_files,
 )
 from casework.load.procedure_file import graph_problems
@@ -31,7 +34,7 @@ def _check_whatif_file(path: Path, root: Path, problems: list[Problem]) -> None:
     if ctx is None:
         return
     cases = read_cases(case_files(root), ctx, [])
-    others = [f for f in whatif_files(root) if f.resolve() != path.resolve()]
+    others = [f for f in whatif_files(root) if real(f) != real(path)]
     found: list[Problem] = []
     read_whatifs([*others, path], ctx, cases, found)
     mine = display_path(path)
@@ -70,8 +73,8 @@ def _check_case_file(path: Path, problems: list[Problem], default: Path) -> None
     problems += ctx_problems
     if ctx is None:
         return
-    mine = path.resolve()
-    siblings = [f.resolve() for f in case_files(root)] if found_root else []
+    mine = real(path)
+    siblings = [real(f) for f in case_files(root)] if found_root else []
     if mine not in siblings:
         read_cases([path], ctx, problems)
         return
@@ -126,9 +129,9 @@ def check_files(
 
     def check_folder(path: Path) -> None:
         nonlocal checked
-        if path.resolve() in folders:
+        if real(path) in folders:
             return
-        folders.add(path.resolve())
+        folders.add(real(path))
         book, found = read_folder(path)
         problems.extend(found)
         for proc in book.procedures.values() if book else ():
@@ -174,8 +177,10 @@ def check_files(
 
     for path in targets:
         if path.is_dir() and not (path / PROCEDURE_FILE).is_file() and scenarios_root(path):
-            files = sorted(path.glob("*.toml"))  # cases/ or whatif/ of a scenarios folder
-            if not files:
+            unread: list[Problem] = []  # cases/ or whatif/ of a scenarios folder
+            files = toml_files(path, "case files or what-ifs", unread)
+            problems.extend(unread)
+            if not files and not unread:
                 problems.append(
                     Problem.at(
                         path,
@@ -188,7 +193,7 @@ def check_files(
                 check_file(file)
         elif path.is_dir():
             check_folder(path)
-        elif not path.exists():
+        elif not os.path.lexists(path):
             problems.append(
                 Problem.at(
                     path, 0, "no such file or folder", "expected a case file or a scenarios folder"

@@ -187,14 +187,17 @@ class TomlFile:
                     path,
                     layout.too_deep,
                     f"arrays or inline tables nested more than {MAX_DEPTH} deep",
-                    f"expected at most {MAX_DEPTH} levels",
+                    f"expected at most {MAX_DEPTH} levels of nesting",
                 )
             )
         if layout.long_number[0]:
             line, digits = layout.long_number
             raise CaseFileError(
                 Problem.at(
-                    path, line, f"a number of {digits:,} digits", f"expected at most {MAX_DIGITS}"
+                    path,
+                    line,
+                    f"a number of {digits:,} digits",
+                    f"expected a number of at most {MAX_DIGITS} digits",
                 )
             )
         try:
