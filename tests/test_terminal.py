@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import pty
 import re
+import select
+import signal
+import subprocess
 import sys
+import termios
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -24,6 +32,8 @@ EVIL = (
     "\x1b]52;c;ZXZpbA==\x07\x1b[2J\x1b]8;;http://x\x1b\\[red]R[/red]"
     "\u202e\u2066\u200b\ufeff\u2028\x85\r\nFORGED"
 )
+# A quote is flowed onto one line (model/documents.py flow()), line breaks "\n".
+EVIL_QUOTE = EVIL.replace("\r\n", "\n")
 # A file name cannot hold '/' (nor, for a document, '\\').
 EVIL_NAME = "s\x1b[2J\u202e\u200b\nFORGED.txt"
 # What must never reach the output raw.
@@ -35,14 +45,17 @@ def _s(text: str) -> str:
     return json.dumps(text)
 
 
-def build(root: Path, line: str, prose: str, file: str) -> Path:
+def build(
+    root: Path, line: str, prose: str, file: str, outcome: str = "finished", quoted: str = ""
+) -> Path:
     """A scenarios folder whose every free text holds ``line`` (one-line fields:
-    titles, names, labels, locators, the outcome) or ``prose`` (summaries, quotes,
-    reasoning, notes, descriptions); the source document is called ``file``."""
+    titles, names, labels, locators) or ``prose`` (summaries, quotes, reasoning,
+    notes, descriptions); the source document is called ``file``, the final
+    state's outcome ``outcome``; the quotes hold ``quoted`` (``prose`` by default)."""
     (root / "cases").mkdir(parents=True)
     (root / "whatif").mkdir()
     (root / "sources").mkdir()
-    quote = f"Quote{prose}end"
+    quote = f"Quote{quoted or prose}end"
     (root / "sources" / file).write_text(f"Header\n{quote}\n", "utf-8")
     (root / "procedure.toml").write_text(
         f"""[procedure]
@@ -61,7 +74,7 @@ description = {_s("desc" + prose)}
 [[states]]
 name = "done"
 final = true
-outcome = {_s("out" + line)}
+outcome = {_s(outcome)}
 description = {_s("desc" + prose)}
 
 [[transitions]]
@@ -222,14 +235,20 @@ def strings(data: object) -> set[str]:
 @pytest.fixture(name="hostile", scope="module")
 def fixture_hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every free text of every file holds EVIL; the source document's name EVIL_NAME."""
-    return build(tmp_path_factory.mktemp("hostile"), EVIL, EVIL, EVIL_NAME)
+    return build(tmp_path_factory.mktemp("hostile"), EVIL, EVIL, EVIL_NAME, quoted=EVIL_QUOTE)
 
 
 @pytest.fixture(name="twin", scope="module")
 def fixture_twin(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The hostile folder with each text already as it must be shown: one-line
     fields as their escapes, prose with its line breaks as spaces."""
-    return build(tmp_path_factory.mktemp("twin"), safe(EVIL), safe(EVIL, prose=True), "doc.txt")
+    return build(
+        tmp_path_factory.mktemp("twin"),
+        safe(EVIL),
+        safe(EVIL, prose=True),
+        "doc.txt",
+        quoted=safe(EVIL_QUOTE, prose=True),
+    )
 
 
 COMMANDS = [
@@ -288,18 +307,69 @@ class TestEveryCommandShowsFilesLiterally:
         assert not RAW.search(out)
         titles = [line for line in out.splitlines() if line.startswith("title: ")]
         assert len(titles) == 1
-        assert json.loads(titles[0].removeprefix("title: ")) == (f"Title{EVIL} (c): out{EVIL}")
+        assert json.loads(titles[0].removeprefix("title: ")) == f"Title{EVIL} (c): finished"
         assert "FORGED" not in out.replace(titles[0], "")
 
-    @pytest.mark.parametrize(
-        "argv", [("replay", "c"), ("list",), ("whatif", "w"), ("paths",)], ids=" ".join
-    )
+    @pytest.mark.parametrize("argv", [("replay", "c"), ("list",), ("whatif", "w")], ids=" ".join)
     def test_json_holds_the_text_as_written(self, hostile: Path, argv: tuple[str, ...]) -> None:
         """--json keeps the data exactly, with what would act on a terminal escaped."""
         code, out, err = run(*argv, "--json", "--scenarios", str(hostile))
         assert (code, err) == (0, "")
         assert not RAW.search(out)
-        assert f"out{EVIL}" in strings(json.loads(out))
+        assert f"Title{EVIL}" in strings(json.loads(out))
+
+
+@pytest.fixture(name="folders", scope="module")
+def fixture_folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A hostile folder whose outcome label holds EVIL too, and its twin."""
+    from casework import CaseFileError, load_casebook
+
+    hostile = build(
+        tmp_path_factory.mktemp("hostile"),
+        EVIL,
+        EVIL,
+        EVIL_NAME,
+        outcome=f"out{EVIL}",
+        quoted=EVIL_QUOTE,
+    )
+    twin = build(
+        tmp_path_factory.mktemp("twin"),
+        safe(EVIL),
+        safe(EVIL, prose=True),
+        "doc.txt",
+        outcome=f"out{safe(EVIL)}",
+        quoted=safe(EVIL_QUOTE, prose=True),
+    )
+    try:
+        load_casebook(hostile)
+    except CaseFileError as refused:
+        reasons = [p.what for p in refused.problems]
+        assert len(reasons) == 1 and "outcome" in reasons[0], reasons
+        pytest.skip(f"procedure files refuse such an outcome: {reasons[0][:60]}")
+    return hostile, twin
+
+
+class TestOutcomeLabels:
+    """An outcome is a label of the procedure file's own: shown literally too, where
+    the procedure file may hold such a label (when outcome names must be plain
+    identifiers, there is nothing to show and these tests say so)."""
+
+    @pytest.mark.parametrize(
+        "argv",
+        [("replay", "c"), ("list",), ("whatif", "w"), ("show", "c"), ("paths",)],
+        ids=" ".join,
+    )
+    def test_outcome_shown_as_its_twin(
+        self, folders: tuple[Path, Path], argv: tuple[str, ...]
+    ) -> None:
+        """The outcome reaches list, whatif, show, paths and replay only escaped."""
+        hostile, twin = folders
+        shown = run(*argv, "--scenarios", str(hostile))
+        expected = run(*argv, "--scenarios", str(twin))
+        assert shown[0] == expected[0] == 0
+        assert shown[1].replace(safe(EVIL_NAME), "doc.txt") == expected[1]
+        assert f"out{safe(EVIL)}"[:20] in shown[1]
+        assert not RAW.search(shown[1] + shown[2])
 
 
 class TestProblemsAreOneLineEach:
@@ -379,3 +449,296 @@ class TestSafe:
             c for c in everything if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Zl", "Zp")
         }
         assert wanted <= matched
+
+
+# -- the process: encodings, failed writes, Ctrl-C, --step on a terminal --------
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COLUMNS", "NO_COLOR")}
+    return {**env, **extra}
+
+
+def casework(
+    *argv: str, cwd: Path, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m casework ARGS`` as a process."""
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-m", "casework", *argv],
+        cwd=cwd,
+        env=env or _env(),
+        stderr=subprocess.PIPE,
+        check=False,
+        **kwargs,
+    )
+
+
+class TestEncodings:
+    @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+    def test_an_output_without_arrows_gets_ascii(self, tmp_path: Path, encoding: str) -> None:
+        """PYTHONIOENCODING=ascii or latin-1: exit 0, -> for →, - for — and –, straight
+        quotes for curly ones."""
+        done = casework("replay", "alliluyeva", cwd=tmp_path, env=_env(PYTHONIOENCODING=encoding))
+        assert (done.returncode, done.stderr) == (0, b"")
+        text = done.stdout.decode(encoding)
+        assert text.endswith(
+            "Outcome: reinstated\n"
+            "Path: member -> expelled -> intercession -> verification_requested -> reinstated\n"
+        )
+        assert "  5 20 Dec 1921, 20.00" in text
+        assert '\n    "I consider it my duty to inform' in text
+        assert "\n    - Lenin to Zalutsky and Solts, 20 Dec 1921, letter 1, " in text
+        assert "\\u" not in text and "\\x" not in text
+
+    def test_json_in_ascii_is_the_same_data(self, tmp_path: Path) -> None:
+        """--json to an ASCII output escapes what it cannot carry: the same JSON."""
+        ascii_ = casework(
+            "replay", "alliluyeva", "--json", cwd=tmp_path, env=_env(PYTHONIOENCODING="ascii")
+        )
+        utf8 = casework("replay", "alliluyeva", "--json", cwd=tmp_path)
+        assert ascii_.returncode == utf8.returncode == 0
+        assert ascii_.stdout.isascii()
+        assert json.loads(ascii_.stdout) == json.loads(utf8.stdout)
+
+    def test_output_degrades_only_what_it_cannot_carry(self) -> None:
+        """Output: in latin-1 '·' and '¶' stay, → is ->, a Cyrillic letter its escape;
+        é loses its accent only where the encoding has none."""
+        from casework.cli.terminal import Output
+
+        def through(encoding: str, text: str) -> str:
+            raw = io.BytesIO()
+            stream = io.TextIOWrapper(raw, encoding=encoding)
+            Output(stream).write(text)
+            stream.flush()
+            return raw.getvalue().decode(encoding)
+
+        text = "a → b · ¶1 “é” Ж…"
+        assert through("utf-8", text) == text
+        assert through("latin-1", text) == 'a -> b · ¶1 "é" \\u0416...'
+        assert through("ascii", text) == 'a -> b - par. 1 "e" \\u0416...'
+
+
+class TestFailedWrites:
+    def test_a_full_disk_is_exit_74_with_one_line(self, tmp_path: Path) -> None:
+        """> /dev/full: 'cannot write output', exit 74, no traceback."""
+        if not Path("/dev/full").exists():
+            pytest.skip("no /dev/full here")
+        with open("/dev/full", "wb") as full:
+            done = casework("replay", "alliluyeva", cwd=tmp_path, stdout=full)
+        assert (done.returncode, done.stderr) == (
+            74,
+            b"casework: cannot write output (No space left on device)\n",
+        )
+
+    def test_a_closed_stdout_is_exit_74(self, tmp_path: Path) -> None:
+        """Started with standard output closed (>&-): nothing done, exit 74."""
+        done = casework(
+            "replay", "alliluyeva", cwd=tmp_path, stdout=None, preexec_fn=lambda: os.close(1)
+        )
+        assert (done.returncode, done.stderr) == (
+            74,
+            b"casework: cannot write output (standard output is closed)\n",
+        )
+
+    def test_a_reader_gone_is_exit_141_quietly(self, tmp_path: Path) -> None:
+        """The reader of the output has gone (| head -1): exit 141, nothing on stderr."""
+        read, write = os.pipe()
+        os.close(read)
+        try:
+            done = casework("replay", cwd=tmp_path, stdout=write)
+        finally:
+            os.close(write)
+        assert (done.returncode, done.stderr) == (141, b"")
+
+
+class TestInterrupted:
+    @pytest.fixture(name="shim")
+    def fixture_shim(self, tmp_path: Path) -> Callable[[str], dict[str, str]]:
+        """An environment in which importing rich runs ``code`` (rich is imported
+        only once the command line has started)."""
+
+        def make(code: str) -> dict[str, str]:
+            (tmp_path / "shim" / "rich").mkdir(parents=True, exist_ok=True)
+            (tmp_path / "shim" / "rich" / "__init__.py").write_text(code)
+            return _env(PYTHONPATH=str(tmp_path / "shim"))
+
+        return make
+
+    @pytest.mark.parametrize(
+        "entry",
+        [["-m", "casework"], ["-c", "from casework.cli.main import script; script()"]],
+        ids=["python -m casework", "console script"],
+    )
+    def test_ctrl_c_while_importing_is_one_line_and_130(
+        self, tmp_path: Path, shim: Callable[[str], dict[str, str]], entry: list[str]
+    ) -> None:
+        """A Ctrl-C during the imports: 'casework: interrupted', exit 130, no traceback."""
+        done = subprocess.run(
+            [sys.executable, *entry, "replay", "alliluyeva"],
+            cwd=tmp_path,
+            env=shim("raise KeyboardInterrupt\n"),
+            capture_output=True,
+            check=False,
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (130, b"", b"casework: interrupted\n")
+
+    def test_sigterm_while_importing_ends_without_a_traceback(
+        self, tmp_path: Path, shim: Callable[[str], dict[str, str]]
+    ) -> None:
+        """SIGTERM keeps its default: the process ends by the signal, printing nothing."""
+        done = casework(
+            "replay",
+            cwd=tmp_path,
+            env=shim("import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n"),
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (-signal.SIGTERM, b"", b"")
+
+    def test_the_entry_module_imports_nothing_else(self, tmp_path: Path) -> None:
+        """Importing casework.cli.main (the console script's first step) imports no
+        other module of casework, nor rich: a Ctrl-C can only come before script()
+        guards it in a few lines of casework's own."""
+        code = "import sys; import casework.cli.main as m; print(sorted(m for m in sys.modules if m.split('.')[0] in ('casework', 'rich', 'attrs', 'transitions')))"
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, check=True
+        )
+        assert done.stdout == b"['casework', 'casework.cli', 'casework.cli.main']\n"
+
+
+class TestStepOnATerminal:
+    def test_one_key_moves_on_and_the_terminal_is_restored(self) -> None:
+        """read_key on a pseudo-terminal: x is ignored, space goes on, q stops,
+        Ctrl-D is the end; the prompt is erased; the terminal's modes are as before."""
+        from casework.cli.terminal import read_key
+
+        main_fd, fd = os.openpty()
+        try:
+            before = termios.tcgetattr(fd)
+            screen = io.StringIO()
+            os.write(main_fd, b"x q")
+            assert read_key(fd, "P?", screen) == ""
+            assert read_key(fd, "P?", screen) == "q"
+            assert screen.getvalue() == "P?\r  \rP?\r  \r"
+            assert termios.tcgetattr(fd) == before
+        finally:
+            os.close(main_fd)
+            os.close(fd)
+
+    @staticmethod
+    def drive(argv: list[str], keys: list[bytes], env: dict[str, str]) -> tuple[int, str]:
+        """Run a program on a new pseudo-terminal; at each prompt send the next key.
+        Return its exit status and all it wrote to the terminal."""
+        from casework.cli.terminal import PROMPT
+
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: its terminal is the pty
+            os.execve(sys.executable, [sys.executable, *argv], env)
+        seen = b""
+        prompts = 0
+        try:
+            while True:
+                ready, _, _ = select.select([fd], [], [], 120)
+                if not ready:
+                    raise AssertionError(f"no output for 120 s; so far {seen[-300:]!r}")
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:  # EIO: the child has gone, and the terminal with it
+                    break
+                if not chunk:
+                    break
+                seen += chunk
+                if keys and seen.count(PROMPT.encode()) > prompts:
+                    prompts += 1
+                    os.write(fd, keys.pop(0))
+        finally:
+            _, status = os.waitpid(pid, 0)
+            os.close(fd)
+        return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
+
+    def test_replay_step_space_enter_q(self, tmp_path: Path) -> None:
+        """casework replay --step on a terminal: space, Enter, then q stops after
+        event 3; each prompt is erased; exit 0."""
+        from casework.cli.terminal import PROMPT
+
+        code, screen = self.drive(
+            ["-m", "casework", "replay", "alliluyeva", "--step"],
+            [b" ", b"\r", b"q"],
+            _env(NO_COLOR="1", COLUMNS="80", LINES="24", TERM="xterm"),
+        )
+        assert code == 0
+        assert screen.count(PROMPT + "\r" + " " * len(PROMPT) + "\r") == 3
+        assert screen.endswith("Stopped after event 3 of 7: state member\r\nPath: member\r\n")
+        assert "  4 on or before 20 Dec 1921" not in screen
+
+    def test_ctrl_c_at_the_prompt_restores_the_terminal(self, tmp_path: Path) -> None:
+        """Ctrl-C at the prompt: KeyboardInterrupt, and the terminal's modes are back
+        (canonical, echo) when it is handled."""
+        code = (
+            "import sys, termios\n"
+            "from casework.cli.terminal import ask_step, PROMPT\n"
+            "try:\n"
+            "    ask_step(PROMPT)\n"
+            "except KeyboardInterrupt:\n"
+            "    lflag = termios.tcgetattr(0)[3]\n"
+            "    both = termios.ICANON | termios.ECHO\n"
+            "    print('interrupted, restored:', lflag & both == both)\n"
+        )
+        status, screen = self.drive(["-c", code], [b"\x03"], _env())
+        assert status == 0
+        assert screen.endswith("interrupted, restored: True\r\n")
+
+    def test_casework_interrupted_at_the_prompt_exits_130(self, tmp_path: Path) -> None:
+        """Ctrl-C at replay --step's prompt: one line, exit 130."""
+        code, screen = self.drive(
+            ["-m", "casework", "replay", "alliluyeva", "--step"],
+            [b"\x03"],
+            _env(NO_COLOR="1", COLUMNS="80"),
+        )
+        assert code == 130
+        assert screen.endswith("casework: interrupted\r\n")
+
+    def test_ctrl_d_shows_the_rest(self, tmp_path: Path) -> None:
+        """Ctrl-D at the prompt: the rest without waiting, to the outcome; exit 0."""
+        code, screen = self.drive(
+            ["-m", "casework", "replay", "alliluyeva", "--step"],
+            [b"\x04"],
+            _env(NO_COLOR="1", COLUMNS="80"),
+        )
+        assert code == 0
+        assert "Outcome: reinstated\r\n" in screen
+
+
+class TestStepFromAPipe:
+    def test_endless_input_without_a_newline_is_read_in_bounded_lines(self, tmp_path: Path) -> None:
+        """< /dev/zero: each answer is at most 1 KiB, so the replay runs to its end
+        (exit 0) instead of reading one endless line."""
+        with open("/dev/zero", "rb") as zero:
+            done = casework("replay", "alliluyeva", "--step", cwd=tmp_path, stdin=zero)
+        assert (done.returncode, done.stderr) == (0, b"")
+        assert done.stdout.decode().endswith(
+            "Outcome: reinstated\nPath: member → expelled → intercession → verification_requested → reinstated\n"
+        )
+
+    def test_q_from_a_pipe_stops_and_eof_shows_the_rest(self, tmp_path: Path) -> None:
+        """Lines from a pipe: 'q' stops; the end of the input shows the rest. No
+        prompt is written (nobody to read it)."""
+        done = casework("replay", "alliluyeva", "--step", cwd=tmp_path, input=b"\n\nq\n")
+        assert (done.returncode, done.stderr) == (0, b"")
+        assert done.stdout.decode().endswith(
+            "Stopped after event 3 of 7: state member\nPath: member\n"
+        )
+        done = casework("replay", "alliluyeva", "--step", cwd=tmp_path, input=b"\n")
+        assert done.stdout.decode().endswith(
+            "Outcome: reinstated\nPath: member → expelled → intercession → verification_requested → reinstated\n"
+        )
+
+    def test_read_line_is_bounded(self) -> None:
+        """read_line: at most LINE_LIMIT bytes a call; EOFError at the end."""
+        from casework.cli.terminal import LINE_LIMIT, read_line
+
+        stream = io.BytesIO(b"a" * (LINE_LIMIT + 5) + b"\nq\n")
+        assert read_line(stream) == "a" * LINE_LIMIT
+        assert read_line(stream) == "aaaaa"
+        assert read_line(stream) == "q"
+        with pytest.raises(EOFError):
+            read_line(stream)
