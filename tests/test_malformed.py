@@ -209,7 +209,7 @@ EXPECTED = {
         "1 bad row; nothing was imported",
     ],
     "csv-empty": [
-        "csv-empty.csv:row 1: the file is empty; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "csv-empty.csv:row 1: the file is empty; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, account_of, refers_to, title, procedure",
         "1 bad row; nothing was imported",
     ],
     "csv-extra-column": [
@@ -221,11 +221,11 @@ EXPECTED = {
         "1 bad row; nothing was imported",
     ],
     "csv-missing-column": [
-        "csv-missing-column.csv:row 1: column 'kind' is missing; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "csv-missing-column.csv:row 1: column 'kind' is missing; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, account_of, refers_to, title, procedure",
         "1 bad row; nothing was imported",
     ],
     "csv-many-unknown-columns": [
-        "csv-many-unknown-columns.csv:row 1: columns 'colour', 'size', 'weight' and 5 more are not known; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "csv-many-unknown-columns.csv:row 1: columns 'colour', 'size', 'weight' and 5 more are not known; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, account_of, refers_to, title, procedure",
         "1 bad row; nothing was imported",
     ],
     "csv-not-utf8": [
@@ -261,7 +261,7 @@ EXPECTED = {
         "1 bad row; nothing was imported",
     ],
     "csv-too-many-columns": [
-        "csv-too-many-columns.csv:row 1: 100 columns, more than 64; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "csv-too-many-columns.csv:row 1: 100 columns, more than 64; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, account_of, refers_to, title, procedure",
         "1 bad row; nothing was imported",
     ],
     "csv-hypothetical": [
@@ -299,7 +299,7 @@ EXPECTED = {
         "1 bad row; nothing was imported",
     ],
     "jsonl-many-unknown-keys": [
-        "jsonl-many-unknown-keys.jsonl:line 1: keys 'colour', 'size', 'weight' and 5 more are not known; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "jsonl-many-unknown-keys.jsonl:line 1: keys 'colour', 'size', 'weight' and 5 more are not known; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, account_of, refers_to, title, procedure",
         "1 bad row; nothing was imported",
     ],
     "jsonl-not-json": [
@@ -315,7 +315,7 @@ EXPECTED = {
         "1 bad row; nothing was imported",
     ],
     "jsonl-too-many-keys": [
-        "jsonl-too-many-keys.jsonl:line 1: 100 keys, more than 64; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, title, procedure",
+        "jsonl-too-many-keys.jsonl:line 1: 100 keys, more than 64; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, account_of, refers_to, title, procedure",
         "1 bad row; nothing was imported",
     ],
     "people-level-not-listed": [
@@ -365,7 +365,7 @@ EXPECTED = {
         "scenarios/procedure.toml:68: trigger 'background' is reserved; expected another name",
     ],
     "procedure-requires-injection": [
-        "scenarios/procedure.toml:121: required kind 'intercede\\n  click member href \"javascript:alert(1)\"\\n%%{init: {\"securityLevel\": \"loose\"}}%%' is not valid; expected ASCII letters, digits and _",
+        'scenarios/procedure.toml:121: required kind \'intercede\\n  click member href "javascript:alert(1)"\\n%%{init: {"securityLevel": "loose"}}%%\' is not valid; expected ASCII letters, digits and _',
     ],
     "procedure-requires-too-many": [
         "scenarios/procedure.toml:121: requires 10,000,000 × intercede, too many for a path through the procedure; expected at most 1,000",

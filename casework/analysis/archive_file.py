@@ -32,7 +32,10 @@ __all__ = [
     "shown",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Columns each later schema added to the events table, by the version that added
+#: them: an archive of an earlier version is brought up to date by an import.
+ADDED: dict[int, tuple[str, ...]] = {2: ("account_of", "refers_to")}
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
     case_id   TEXT PRIMARY KEY,
@@ -56,6 +59,8 @@ CREATE TABLE IF NOT EXISTS events (
     basis      TEXT NOT NULL DEFAULT 'stated',
     reasoning  TEXT NOT NULL DEFAULT '',
     note       TEXT NOT NULL DEFAULT '',
+    account_of TEXT NOT NULL DEFAULT '',
+    refers_to  TEXT NOT NULL DEFAULT '',
     ns_from    TEXT,
     ns_to      TEXT,
     PRIMARY KEY (case_id, seq),
@@ -203,6 +208,13 @@ def needs_schema(con: sqlite3.Connection, p: Path, *, create: bool) -> bool:
         raise archive_error(p, err) from None
     if version == 0 and create and empty:  # never add tables to another program's file
         return True
+    if 0 < version < SCHEMA_VERSION and all(c in columns["events"] for c in EVENT_COLUMNS[:16]):
+        if create:  # an import brings it up to date, in its own transaction
+            for later in range(version + 1, SCHEMA_VERSION + 1):
+                for column in ADDED[later]:
+                    con.execute(f"ALTER TABLE events ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+            con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return False  # read as it is: the columns it lacks are empty
     if version != SCHEMA_VERSION:
         raise CaseworkError(
             f"{where}: not a casework archive (schema {version}); expected schema {SCHEMA_VERSION}"

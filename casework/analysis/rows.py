@@ -62,13 +62,15 @@ COLUMNS: tuple[str, ...] = (
     "basis",
     "reasoning",
     "note",
+    "account_of",
+    "refers_to",
     "title",
     "procedure",
 )
 #: Columns every row must fill.
 REQUIRED: tuple[str, ...] = ("case_id", "seq", "event_id", "kind")
 #: Columns stored on the event (the rest describe the case).
-EVENT_COLUMNS = COLUMNS[:16]
+EVENT_COLUMNS = (*COLUMNS[:16], "account_of", "refers_to")
 _KNOWN = frozenset(COLUMNS)
 
 #: The longest row, in characters: a CSV record (with any line breaks inside
