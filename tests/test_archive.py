@@ -972,3 +972,41 @@ class TestStatsReadsOnly:
         assert (result.code, result.err) == (0, "")
         assert json.loads(result.out)["cases"] == 6
         assert listing(folder) == ["archive.sqlite"]
+
+
+class TestSchemaUpgrade:
+    def test_a_first_release_archive_is_read_and_brought_up_to_date(
+        self, cli: Cli, db: Path, tmp_path: Path
+    ) -> None:
+        """An archive of schema 1 is read as it is; an import adds account_of and
+        refers_to and makes it schema 2, keeping its rows."""
+        from casework.analysis.archive_file import _SCHEMA
+
+        old = _SCHEMA.replace("    account_of TEXT NOT NULL DEFAULT '',\n", "").replace(
+            "    refers_to  TEXT NOT NULL DEFAULT '',\n", ""
+        )
+        con = sqlite3.connect(db)
+        con.executescript(old)
+        con.execute("INSERT INTO cases VALUES ('x-1', 'purge-1921', '')")
+        con.execute(
+            "INSERT INTO events (case_id, seq, event_id, kind) VALUES ('x-1', 1, 'e1', 'expel')"
+        )
+        con.execute("PRAGMA user_version = 1")
+        con.commit()
+        con.close()
+        assert cli("stats", "--db", str(db)).code == 0
+        rows = write_csv(
+            tmp_path / "more.csv",
+            [
+                ["case_id", "seq", "event_id", "kind", "basis", "account_of"],
+                ["x-1", "2", "e2", "appeal", "reported", "kasparova-popova"],
+            ],
+        )
+        assert cli("import", str(rows), "--db", str(db)).code == 0
+        con = sqlite3.connect(db)
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert con.execute("SELECT seq, basis, account_of FROM events ORDER BY seq").fetchall() == [
+            (1, "stated", ""),
+            (2, "reported", "kasparova-popova"),
+        ]
+        con.close()
