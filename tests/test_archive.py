@@ -1010,3 +1010,16 @@ class TestSchemaUpgrade:
             (2, "reported", "kasparova-popova"),
         ]
         con.close()
+
+
+def test_a_huge_value_is_shown_short(cli: Cli, tmp_path: Path) -> None:
+    """A 100,000-character kind is named in a message of a readable length."""
+    rows = write_csv(
+        tmp_path / "huge.csv",
+        [["case_id", "seq", "event_id", "kind"], ["x-1", "1", "e1", "k" * 100_000]],
+    )
+    result = cli("import", str(rows), "--db", str(tmp_path / "a.sqlite"), width=10_000)
+    first = result.err.splitlines()[0]
+    assert first.startswith(f"{rows}:row 2: unknown kind 'kkkkk")
+    assert "k…; expected one of: " in first
+    assert len(first) < 600

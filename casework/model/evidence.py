@@ -65,7 +65,8 @@ def evidence_rules(
     reasoning instead of a quote."""
     if basis not in bases:
         expected = "expected one of: " + ", ".join(bases)
-        return [Broken("basis", f"basis {basis!r} is not known", expected)]
+        shown = repr(basis) if len(repr(basis)) <= 60 else repr(basis)[:59] + "…"
+        return [Broken("basis", f"basis {shown} is not known", expected)]
     found: list[Broken] = []
     has_reasoning = bool(reasoning.strip())
     if basis == "inferred" and not has_reasoning:

@@ -19,6 +19,13 @@ from casework.model.evidence import CASE_BASES, PARTS, Broken, evidence_rules
 __all__ = ["event_rules", "is_id"]
 
 
+def _shown(value: object, limit: int = 60) -> str:
+    """A value from a file, quoted, cut to ``limit`` characters: a message stays one
+    readable line whatever a file holds."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def is_id(value: object) -> bool:
     """Ids are short names of letters, digits, '-' and '_' (no spaces, no paths)."""
     return (
@@ -46,14 +53,16 @@ def event_rules(
     found: list[Broken] = []
     if not is_id(row["id"]):
         found.append(
-            Broken("id", f"id {row['id']!r} is not valid", "expected letters, digits, '-' or '_'")
+            Broken(
+                "id", f"id {_shown(row['id'])} is not valid", "expected letters, digits, '-' or '_'"
+            )
         )
     kind = row["kind"]
     if kinds is not None and kind != BACKGROUND and kind not in kinds:
         found.append(
             Broken(
                 "kind",
-                f"unknown kind {kind!r}",
+                f"unknown kind {_shown(kind)}",
                 "expected one of: " + ", ".join((*kinds, BACKGROUND)),
             )
         )
@@ -93,7 +102,7 @@ def event_rules(
             found.append(
                 Broken(
                     "inferred",
-                    f"inferred part {part!r} is not known",
+                    f"inferred part {_shown(part)} is not known",
                     "expected some of: " + ", ".join(PARTS),
                 )
             )
@@ -112,7 +121,7 @@ def event_rules(
                     found.append(
                         Broken(
                             key,
-                            f"{key[:-1]} {pid!r} is not in people.toml",
+                            f"{key[:-1]} {_shown(pid)} is not in people.toml",
                             "expected the id of a person or body defined there",
                         )
                     )
@@ -150,7 +159,7 @@ def _citation_rules(
         found.append(
             Broken(
                 "account_of",
-                f"{label}account_of {account!r} is not in people.toml",
+                f"{label}account_of {_shown(account)} is not in people.toml",
                 "expected the id of the person whose account the source reports",
             )
         )
@@ -166,7 +175,7 @@ def _citation_rules(
         found.append(
             Broken(
                 "source",
-                f"{label}source {source!r} is not in documents.toml",
+                f"{label}source {_shown(source)} is not in documents.toml",
                 "expected one of: " + ", ".join(documents),
             )
         )
