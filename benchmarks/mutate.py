@@ -146,11 +146,12 @@ class Outcome:
     key: str
     status: str  # killed, survived, timeout
     seconds: float
-    equivalent: str = ""  # the reason, for a survivor judged equivalent
 
 
 @dataclass
 class ModuleReport:
+    """The results for one module; ``score`` is killed / (run - equivalent survivors)."""
+
     module: str
     tests: list[str]
     points: int
@@ -559,7 +560,7 @@ def module_name(path: str) -> str:
 
 
 def check_import(python: str, copy: Path, module: str) -> str:
-    """The file ``module`` is imported from in the copy; exits if that is not the copy's."""
+    """The file ``module`` is imported from in the copy; Fatal if that is not the copy's."""
     code = "import importlib, sys; print(importlib.import_module(sys.argv[1]).__file__)"
     done = subprocess.run(
         [python, "-c", code, module], cwd=copy, env=_env(copy), capture_output=True, text=True
