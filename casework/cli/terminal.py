@@ -134,7 +134,7 @@ def ask_step(prompt: str) -> str:
     stdin = sys.stdin
     if stdin is None:
         raise EOFError
-    if stdin.isatty():
+    if stdin.isatty() and _keys_readable():
         screen, close = _screen()
         try:
             return read_key(stdin.fileno(), prompt, screen)
@@ -142,6 +142,16 @@ def ask_step(prompt: str) -> str:
             if close and screen is not None:
                 screen.close()
     return read_line(stdin.buffer)
+
+
+def _keys_readable() -> bool:
+    """True where a terminal can be read key by key (termios: not on Windows,
+    where ``--step`` reads lines)."""
+    try:
+        import termios  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def _screen() -> tuple[IO[str] | None, bool]:
