@@ -491,6 +491,16 @@ class TestEncodings:
         assert "\n    - Lenin to Zalutsky and Solts, 20 Dec 1921, letter 1, " in text
         assert "\\u" not in text and "\\x" not in text
 
+    def test_every_case_in_ascii_fits_nearly(self, tmp_path: Path) -> None:
+        """All cases in ASCII: nothing escaped (the rule between them is dashes); a
+        line with arrows may run a column or two past 80, as -> is two columns."""
+        done = casework("replay", cwd=tmp_path, env=_env(PYTHONIOENCODING="ascii"))
+        assert done.returncode == 0
+        text = done.stdout.decode("ascii")
+        assert "\\u" not in text and "\\x" not in text
+        assert "\n" + "-" * 80 + "\n" in text
+        assert max(len(line) for line in text.splitlines()) <= 84
+
     def test_json_in_ascii_is_the_same_data(self, tmp_path: Path) -> None:
         """--json to an ASCII output escapes what it cannot carry: the same JSON."""
         ascii_ = casework(

@@ -36,6 +36,8 @@ ASCII = {
     "×": "x",
     "¶": "par. ",
     "━": "-",
+    "─": "-",  # the rule between cases (rich draws it so even for an ASCII output)
+    "│": "|",
 }
 
 
