@@ -768,3 +768,35 @@ class TestNoEmptyNames:
             book.replay("alliluyeva", until=0).steps,
             book.replay("alliluyeva", until=0).state,
         ) == ((), "member")
+
+
+class TestPositions:
+    """Where tables and keys are, found once for a file."""
+
+    TEXT = (
+        '[case]\nid = "x"\nsummary = """\n[[events]]\nid = "not a key"\n"""\n'
+        '[[events]]\nid = "a"\n\n[[events]]\nid = "b"\ncitations = [{quote = "q"}, {quote = "r"}]\n'
+        '[[events]]\nid = "c"\n[[events.citations]]\nquote = "s"\n'
+        "[[events]]\nid = \"d\"  # '''\n"
+    )
+
+    def _file(self, tmp_path: Path) -> Any:
+        from casework.load.tomlfile import TomlFile
+
+        path = tmp_path / "x.toml"
+        path.write_text(self.TEXT, encoding="utf-8")
+        return TomlFile.read(path)
+
+    def test_lines_inside_a_multiline_string_are_no_tables_or_keys(self, tmp_path: Path) -> None:
+        """The [[events]] and id = inside the summary are text, not TOML."""
+        toml = self._file(tmp_path)
+        assert [toml.table_line("events", i) for i in range(5)] == [7, 10, 13, 17, 0]
+        assert [toml.key_line("id", "events", i) for i in range(4)] == [8, 11, 14, 18]
+        assert (toml.key_line("id", "case"), toml.key_line("summary", "case")) == (2, 3)
+        assert toml.sub_table_line("events", 2, "citations") == 15
+
+    def test_citations_before_each_row(self, tmp_path: Path) -> None:
+        """count_before: the citations of the rows before, inline or as tables."""
+        toml = self._file(tmp_path)
+        assert [toml.count_before("events", i, "citations") for i in range(5)] == [0, 0, 2, 3, 3]
+        assert toml.count_before("case", 0, "citations") == -1

@@ -132,15 +132,7 @@ def check_event_row(
 def _first_citation(toml: TomlFile, table: str, index: int) -> int:
     """How many ``[[TABLE.citations]]`` tables stand before those of row ``index``
     (-1 when the rows are not a file's top-level array)."""
-    rows = toml.data.get(table)
-    if not isinstance(rows, list):
-        return -1
-    return sum(
-        len(r.get("citations", []))
-        if isinstance(r, Mapping) and isinstance(r.get("citations"), list)
-        else 0
-        for r in rows[:index]
-    )
+    return toml.count_before(table, index, "citations")
 
 
 def read_case(path: Path, ctx: Context) -> Case:

@@ -8,10 +8,12 @@ only: nothing in them is ever evaluated.
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 import re
 import stat
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -222,6 +224,7 @@ class TomlFile:
         self._first: dict[str, int] = {}  # table name -> its first header line
         self._arrays: dict[str, list[int]] = {}  # array-of-tables name -> its header lines
         self._keys: dict[int, dict[str, int]] = {0: {}}  # header line -> key -> its line
+        self._counts: dict[tuple[str, str], list[int]] = {}  # see count_before
         keys = self._keys[0]
         # Lines as TOML (and tomllib's error positions) count them: only "\n" ends one.
         # str.splitlines would also split at U+2028, U+0085, \x0c ... inside strings.
@@ -260,6 +263,23 @@ class TomlFile:
             if header == f"{array}.{name}":
                 return number
         return 0
+
+    def count_before(self, table: str, index: int, key: str) -> int:
+        """How many items the ``key`` lists of the rows of the top-level array
+        ``table`` before row ``index`` hold, all together (-1 when ``table`` is
+        not an array): so the index of that row's first ``[[TABLE.KEY]]``.
+        Counted once for the file, not once for each row."""
+        counts = self._counts.get((table, key))
+        if counts is None:
+            rows = self.data.get(table)
+            if not isinstance(rows, list):
+                return -1
+            sizes = (
+                len(r[key]) if isinstance(r, Mapping) and isinstance(r.get(key), list) else 0
+                for r in rows
+            )
+            counts = self._counts[table, key] = list(itertools.accumulate(sizes, initial=0))
+        return counts[min(max(index, 0), len(counts) - 1)]
 
     def key_line(self, key: str, table: str | None = None, index: int | None = None) -> int:
         """The line where ``key`` is set inside a table (top level when ``table`` is None)."""
