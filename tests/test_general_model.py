@@ -193,3 +193,11 @@ def test_an_old_folder_with_one_procedure_still_loads(tmp_path: Path) -> None:
     book = load_casebook(folder)
     assert sorted(book.procedures) == ["purge-1921"]
     assert book.replay("alliluyeva").outcome == "reinstated"
+
+
+def test_a_windows_line_break_matches_a_space() -> None:
+    """CR LF in a source is a line break like LF: a quote across it matches."""
+    from casework.model.documents import Document
+
+    doc = Document(id="x", file="x.txt", title="X", text="one\r\ntwo three")
+    assert (doc.contains("one two"), doc.line_of("two three")) == (True, 2)

@@ -21,7 +21,7 @@ __all__ = ["KINDS", "Document", "flow", "quote_problem"]
 #: A document is a primary source, or a secondary work (a later historian's).
 KINDS = ("primary", "secondary")
 
-_BREAK = re.compile(r"[ \t]*\n[ \t\n]*")
+_BREAK = re.compile(r"[ \t]*\r?\n[ \t\r\n]*")
 
 
 def flow(text: str) -> str:
