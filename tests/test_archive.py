@@ -344,9 +344,17 @@ Days from expulsion to outcome (cases with both events dated to the day)
   reinstated_candidate      1      36    36   36   36
   all                       3      36  47.7   30   77
 
+Conformance
+  accepted    5 of 6 cases (83.3%)
+  variants    4 distinct paths (most common above)
+  deviations  1 distinct:
+    1  reinstate after 'expelled': missing appeal (e.g. a-004)
+
 Illegal histories (1)
   case 'a-004': event 'candidate' (reinstate) cannot follow state 'expelled';
   allowed here: appeal, intercede, request_verification (seq 2)
+    repair: probably missing: an event of kind appeal between events 1 and 2;
+    with it the history is legal (or 3 other repairs as small)
 """
 
 
@@ -354,8 +362,8 @@ class TestStats:
     def test_text_at_80_columns(
         self, cli: Cli, small_db: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """Outcomes, paths, days to outcome and illegal histories, in 80 columns;
-        no progress bar when stderr is not a terminal."""
+        """Outcomes, paths, days to outcome, conformance and illegal histories with
+        their repairs, in 80 columns; no progress bar when stderr is not a terminal."""
         monkeypatch.chdir(small_db.parent)
         result = cli("stats", "--db", "archive.sqlite")
         assert (result.code, result.err) == (0, "")
@@ -363,7 +371,8 @@ class TestStats:
         assert max(len(line) for line in result.out.splitlines()) <= 80
 
     def test_json(self, cli: Cli, small_db: Path) -> None:
-        """--json gives the same figures, and every illegal history in full."""
+        """--json gives the same figures, and every illegal history in full with its
+        repairs."""
         result = cli("stats", "--db", str(small_db), "--json")
         assert result.code == 0
         data = json.loads(result.out)
@@ -387,6 +396,7 @@ class TestStats:
             "min": 30,
             "max": 77,
         }
+        repairs = [r["message"] for r in data["illegal"][0].pop("repair")["repairs"]]
         assert data["illegal"] == [
             {
                 "case": "a-004",
@@ -398,6 +408,24 @@ class TestStats:
                 "unmet": "",
                 "message": "case 'a-004': event 'candidate' (reinstate) cannot follow state "
                 "'expelled'; allowed here: appeal, intercede, request_verification",
+            }
+        ]
+        assert repairs == [
+            "probably missing: an event of kind appeal between events 1 and 2; with it the "
+            "history is legal",
+            "probably missing: an event of kind intercede between events 1 and 2; with it the "
+            "history is legal",
+            "probably missing: an event of kind request_verification between events 1 and 2; "
+            "with it the history is legal",
+            "event 2 'candidate' (reinstate) does not fit here; without it the history is legal",
+        ]
+        assert data["conformance"]["deviations"] == [
+            {
+                "kind": "reinstate",
+                "state": "expelled",
+                "repair": "missing appeal",
+                "cases": 1,
+                "example": "a-004",
             }
         ]
 
