@@ -76,6 +76,55 @@ class TestRoundTrip:
         stored = sqlite3.connect(second).execute("SELECT summary FROM events").fetchall()
         assert stored == [(text.strip(),), ("",)]
 
+    def test_whose_account_and_the_time_referred_to(self, tmp_path: Path, book: Casebook) -> None:
+        source = tmp_path / "r.jsonl"
+        source.write_text(
+            '{"case_id": "r-1", "seq": 1, "event_id": "e1", "kind": "expel", '
+            '"basis": "reported", "account_of": "kasparova-popova", '
+            '"refers_to": "1921-12-28", "date": "1921-12-20"}\n',
+            encoding="utf-8",
+        )
+        first, second = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+        import_file(source, first, book.procedures)
+        write_xes(first, tmp_path / "r.xes")
+        assert '<string key="account_of" value="kasparova-popova"/>' in (
+            tmp_path / "r.xes"
+        ).read_text(encoding="utf-8")
+        import_file(tmp_path / "r.xes", second, book.procedures)
+        assert dump(second) == dump(first)
+
+    def test_an_archive_of_the_first_schema(self, tmp_path: Path) -> None:
+        """Read as it is: the columns it lacks are empty, and not written."""
+        from casework.analysis.archive_file import _SCHEMA
+
+        old = _SCHEMA.replace("    account_of TEXT NOT NULL DEFAULT '',\n", "").replace(
+            "    refers_to  TEXT NOT NULL DEFAULT '',\n", ""
+        )
+        db = tmp_path / "old.sqlite"
+        con = sqlite3.connect(db)
+        con.executescript(old)
+        con.execute("INSERT INTO cases VALUES ('x-1', 'purge-1921', '')")
+        con.execute(
+            "INSERT INTO events (case_id, seq, event_id, kind) VALUES ('x-1', 1, 'e1', 'expel')"
+        )
+        con.execute("PRAGMA user_version = 1")
+        con.commit()
+        con.close()
+        text = "".join(xes_log(db))
+        assert text.endswith(
+            "  <trace>\n"
+            '    <string key="concept:name" value="x-1"/>\n'
+            '    <string key="procedure" value="purge-1921"/>\n'
+            "    <event>\n"
+            '      <string key="concept:name" value="expel"/>\n'
+            '      <int key="seq" value="1"/>\n'
+            '      <string key="event_id" value="e1"/>\n'
+            '      <string key="basis" value="stated"/>\n'
+            "    </event>\n"
+            "  </trace>\n"
+            "</log>\n"
+        )
+
     def test_the_log_is_xes(self, tmp_path: Path, book: Casebook) -> None:
         """A log of traces of events: concept:name is the case and the activity,
         time:timestamp the New Style lower bound (none for an open start), and

@@ -40,7 +40,7 @@ from xml.parsers import expat
 from xml.sax.saxutils import quoteattr
 
 from casework.analysis.archive_file import archive_error, connect_to_read, needs_schema, shown
-from casework.analysis.rows import COLUMNS, MAX_COLUMNS, MAX_FIELD, MAX_ROW
+from casework.analysis.rows import COLUMNS, EVENT_COLUMNS, MAX_COLUMNS, MAX_FIELD, MAX_ROW
 from casework.errors import CaseworkError, Problem
 from casework.model.events import BACKGROUND
 
@@ -67,11 +67,10 @@ _HEAD = (
 
 # The columns written as attributes of an event, besides its kind: all of them,
 # in the archive's order.
-_EVENT_KEYS = ("seq", "event_id", *COLUMNS[4:16])
+_EVENT_KEYS = ("seq", "event_id", *EVENT_COLUMNS[4:])
 _QUERY = (
-    "SELECT c.case_id, c.procedure, c.title, "
-    + ", ".join(f"e.{k}" for k in ("kind", *_EVENT_KEYS, "ns_from"))
-    + " FROM cases c LEFT JOIN events e ON e.case_id = c.case_id ORDER BY c.case_id, e.seq"
+    "SELECT c.case_id, c.procedure, c.title, {columns} "
+    "FROM cases c LEFT JOIN events e ON e.case_id = c.case_id ORDER BY c.case_id, e.seq"
 )
 #: What XML 1.0 cannot hold, even as a character reference.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -113,7 +112,12 @@ def xes_log(db: str | Path, tally: dict[str, int] | None = None) -> Iterator[str
         yield _HEAD + "  " + _attr("concept:name", p.name, "", "", p) + "\n"
         case = None
         parts: list[str] = []
-        for row in con.execute(_QUERY):
+        # An archive of an earlier schema is read as it is: the columns it lacks are empty.
+        have = {r[1] for r in con.execute("PRAGMA table_info(events)")}
+        columns = ", ".join(
+            f"e.{k}" if k in have else "''" for k in ("kind", *_EVENT_KEYS, "ns_from")
+        )
+        for row in con.execute(_QUERY.format(columns=columns)):
             case_id, procedure, title, kind = row[:4]
             if case_id != case:
                 if case is not None:
