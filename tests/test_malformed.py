@@ -4,7 +4,8 @@ traceback, and nothing written.
 The corpus is in tests/malformed/: ``case-*`` and ``whatif-*`` files are placed as a
 case file or a what-if, ``procedure-*``, ``people-*`` and ``documents-*`` replace
 that file of a scratch copy of the bundled scenarios (all read by ``casework
-check``), and ``csv-*`` and ``jsonl-*`` files are imported into a new archive.
+check``), and ``csv-*``, ``jsonl-*`` and ``xes-*`` files are imported into a new
+archive.
 EXPECTED holds the exact messages.
 """
 
@@ -408,6 +409,50 @@ EXPECTED = {
     "whatif-unknown-op": [
         "scenarios/whatif/probe.toml:8: edit 1: unknown op 'rewrite'; expected one of: fork, remove, insert, replace, redate",
     ],
+    "xes-bad-timestamp": [
+        "xes-bad-timestamp.xes:line 5: time:timestamp 'last Tuesday' is not a date; expected an XES date, e.g. 1921-09-01T00:00:00.000+00:00",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-billion-laughs": [
+        "xes-billion-laughs.xes:line 2: a DOCTYPE declaration; expected an XES log without a DTD or entities",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-empty": [
+        "xes-empty.xes:line 1: the file is empty; expected an XES log (IEEE 1849)",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-event-outside-trace": [
+        "xes-event-outside-trace.xes:line 3: an <event> outside a <trace>; expected events in traces",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-external-entity": [
+        "xes-external-entity.xes:line 2: a DOCTYPE declaration; expected an XES log without a DTD or entities",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-mismatched-tag": [
+        "xes-mismatched-tag.xes:line 7: not well-formed XML (mismatched tag); expected an XES log (IEEE 1849)",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-nested-too-deep": [
+        "xes-nested-too-deep.xes:line 4: elements nested more than 16 deep; expected log, trace, event and their attributes",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-not-a-log": [
+        "xes-not-a-log.xes:line 2: the root element is <html>; expected an XES <log>",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-not-utf8": [
+        "xes-not-utf8.xes:line 7: byte 0xe9 is not UTF-8; expected UTF-8 text",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-trace-without-name": [
+        "xes-trace-without-name.xes:line 4: an event of a trace without concept:name; expected each trace to name its case",
+        "1 bad row; nothing was imported",
+    ],
+    "xes-unknown-activity": [
+        "xes-unknown-activity.xes:line 9: unknown kind 'reinstat'; expected one of: vouch, intercede, keep, expel, expel_finally, appeal, refer, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_member, reinstate_as_candidate, uphold, confirm_finally, annul, background",
+        "1 bad row; nothing was imported",
+    ],
 }
 
 
@@ -426,7 +471,7 @@ def _place(name: str, root: Path) -> list[str]:
     (root / "outside.txt").write_text("not a source", encoding="utf-8")
     os.symlink(root / "outside.txt", scenarios / "sources" / "outside.txt")
     kind = name.split("-")[0]
-    if kind in ("csv", "jsonl"):  # an archive export: imported, not checked
+    if kind in ("csv", "jsonl", "xes"):  # an archive export: imported, not checked
         shutil.copy(_file(name), root / _file(name).name)
         return ["import", _file(name).name, "--db", "archive.sqlite"]
     target = {
