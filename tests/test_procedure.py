@@ -225,9 +225,6 @@ class TestReadingTransitions:
             "expected e.g. requires = { intercede = 2 }"
         ]
 
-    @pytest.mark.xfail(
-        strict=True, reason="bug: true is taken for the count 1 (bool is an int in Python)"
-    )
     def test_a_boolean_is_not_a_count(self, check: Callable[[str], list[str]]) -> None:
         """requires = { go = true } is refused like any count that is not a number."""
         assert check(HEAD + GO + "requires = { go = true }\n") == [
@@ -548,3 +545,325 @@ class TestGraphProblems:
             "p: state 'stuck' has no way out and is not final; "
             "expected a transition from it, or final = true",
         ]
+
+
+class TestNamesTheMachineCannotHold:
+    """Names are ids: plain ASCII, and none that the state machine, Python or a
+    Mermaid diagram already uses. Each is refused at its line, with the reason."""
+
+    @pytest.mark.parametrize(
+        ("name", "reason"),
+        [
+            ("state", "the state machine keeps a case's state under that name"),
+            ("counts", "casework keeps the counts of earlier events under that name"),
+            ("trigger", "the state machine gives its model a method of that name"),
+            ("may_trigger", "the state machine gives its model a method of that name"),
+            ("get_graph", "the diagram's state machine gives its model a method of that name"),
+            ("is_b", "the state machine names its test for each state is_<state>"),
+            ("__init__", "Python gives every object its own __special__ names"),
+            ("__class__", "Python gives every object its own __special__ names"),
+            ("__repr__", "Python gives every object its own __special__ names"),
+        ],
+    )
+    def test_reserved_triggers(
+        self, name: str, reason: str, check: Callable[[str], list[str]]
+    ) -> None:
+        """Each name the Machine's model already has, or writes for every state."""
+        assert check(HEAD + GO.replace('"go"', f'"{name}"')) == [
+            f"scenarios/procedure.toml:14: trigger {name!r} is reserved: {reason}; "
+            "expected another name"
+        ]
+
+    def test_the_reserved_names_are_what_a_machine_writes(self) -> None:
+        """Every attribute a transitions Machine (or the diagram's GraphMachine) puts
+        on its model, and every attribute of casework's own model, is refused."""
+        from transitions import Machine
+        from transitions.extensions.diagrams import GraphMachine
+
+        from casework.model.names import name_problem
+        from casework.model.procedure import _Cursor
+
+        class Bare:
+            pass
+
+        written: set[str] = set()
+        for cls in (Machine, GraphMachine):
+            model = Bare()
+            before = set(dir(model))
+            options = {"graph_engine": "mermaid"} if cls is GraphMachine else {}
+            cls(model=model, states=["s"], transitions=[["t", "s", "s"]], initial="s", **options)
+            written |= set(dir(model)) - before
+        written |= {n for n in dir(_Cursor()) if not n.startswith("__")}
+        assert written >= {"state", "trigger", "may_trigger", "get_graph", "t", "may_t", "is_s"}
+        # the trigger t and state s themselves are names the file chose: refused or not,
+        # every name written for them starts with a reserved prefix
+        refused = {n for n in written if name_problem(n, "trigger") is not None}
+        assert written - refused == {"t"}
+
+    def test_a_python_special_name_was_silently_ignored(self) -> None:
+        """A procedure built in Python with such a name is refused when its Machine is
+        built (the Machine would keep object.__class__: the state would never move)."""
+        from casework.model.procedure import InvalidProcedure
+
+        proc = Procedure(
+            "p",
+            "P",
+            "a",
+            (StateDef("a"), StateDef("b", final=True)),
+            (TransitionDef("__class__", ("a",), "b"),),
+        )
+        with pytest.raises(InvalidProcedure) as err:
+            proc.runner()
+        assert str(err.value) == (
+            "procedure 'p': trigger '__class__' is reserved: Python gives every object its "
+            "own __special__ names; expected another name"
+        )
+
+    @pytest.mark.parametrize("command", [["replay"], ["paths"], ["diagram"], ["list"]])
+    def test_every_command_reports_it(
+        self, command: list[str], folder: Path, cli: Callable[..., object]
+    ) -> None:
+        """A trigger named 'state' crashed every command (exit 70); now each says why."""
+        (folder / "procedure.toml").write_text(
+            HEAD + GO.replace('"go"', '"state"'), encoding="utf-8"
+        )
+        result = cli(*command, "--scenarios", "scenarios")
+        assert (result.code, result.err) == (  # type: ignore[attr-defined]
+            1,
+            "scenarios/procedure.toml:14: trigger 'state' is reserved: the state machine "
+            "keeps a case's state under that name; expected another name\n",
+        )
+
+    @pytest.mark.parametrize(
+        ("name", "shown", "char"),
+        [
+            ("reinstat\u0435d", "reinstat\\u0435d", "U+0435 CYRILLIC SMALL LETTER IE"),
+            ("caf\u00e9", "caf\\xe9", "U+00E9 LATIN SMALL LETTER E WITH ACUTE"),
+            ("cafe\u0301", "cafe\\u0301", "U+0301 COMBINING ACUTE ACCENT"),
+        ],
+    )
+    def test_lookalike_state_names(
+        self, name: str, shown: str, char: str, check: Callable[[str], list[str]]
+    ) -> None:
+        """A Cyrillic е, a composed é and a decomposed é are all refused: each would be
+        a state that prints like another. The message shows the escape."""
+        assert check(HEAD + f'\n[[states]]\nname = "{name}"\n' + GO) == [
+            f"scenarios/procedure.toml:14: state name '{shown}' is not valid: {char} "
+            "is not ASCII; expected ASCII letters, digits and _"
+        ]
+
+    def test_lookalike_trigger_source_and_dest(self, check: Callable[[str], list[str]]) -> None:
+        """Every name a transition gives goes through the same check."""
+        text = (
+            HEAD
+            + '\n[[transitions]]\ntrigger = "g\u043e"\nsource = ["a"]\ndest = "b"\n'
+            + '\n[[transitions]]\ntrigger = "go"\nsource = ["\u0430"]\ndest = "\u0184"\n'
+        )
+        assert check(text) == [
+            "scenarios/procedure.toml:14: trigger 'g\\u043e' is not valid: U+043E CYRILLIC "
+            "SMALL LETTER O is not ASCII; expected ASCII letters, digits and _",
+            "scenarios/procedure.toml:20: source state '\\u0430' is not valid: U+0430 "
+            "CYRILLIC SMALL LETTER A is not ASCII; expected ASCII letters, digits and _",
+            "scenarios/procedure.toml:21: dest state '\\u0184' is not valid: U+0184 LATIN "
+            "CAPITAL LETTER TONE SIX is not ASCII; expected ASCII letters, digits and _",
+            "3 problems",
+        ]
+
+    def test_outcome_labels_are_names(self, check: Callable[[str], list[str]]) -> None:
+        """An outcome is compared as a name too: ASCII, a string, and not 'illegal'."""
+        states = (
+            '\n[[states]]\nname = "c"\noutcome = "uph\u0435ld"\n'
+            + '\n[[states]]\nname = "d"\noutcome = 3\n'
+            + '\n[[states]]\nname = "e"\noutcome = "illegal"\n'
+        )
+        assert check(HEAD + states + GO) == [
+            "scenarios/procedure.toml:15: state 'c': outcome 'uph\\u0435ld' is not valid: "
+            "U+0435 CYRILLIC SMALL LETTER IE is not ASCII; expected ASCII letters, digits and _",
+            "scenarios/procedure.toml:19: state 'd': outcome is 3; "
+            "expected a name like expulsion_upheld",
+            "scenarios/procedure.toml:23: state 'e': outcome 'illegal' is reserved: casework "
+            "gives that outcome to a history made illegal; expected another name",
+            "3 problems",
+        ]
+
+    @pytest.mark.parametrize("name", ["note", "Class", "classDef", "click", "style", "default"])
+    def test_mermaid_words_are_not_state_names(
+        self, name: str, check: Callable[[str], list[str]]
+    ) -> None:
+        """A state is a Mermaid id in `casework diagram`; these words open a statement."""
+        assert check(HEAD + f'\n[[states]]\nname = "{name}"\n' + GO)[0] == (
+            f"scenarios/procedure.toml:14: state name {name!r} is reserved: it opens a "
+            "statement in a Mermaid state diagram; expected another name"
+        )
+
+    def test_procedure_id(self, check: Callable[[str], list[str]]) -> None:
+        """The id names the procedure in case files: letters, digits, '-' or '_'."""
+        assert check(HEAD.replace('id = "p"', 'id = "purge\u20131921"') + GO) == [
+            "scenarios/procedure.toml:2: [procedure] id 'purge\\u20131921' is not valid; "
+            "expected letters, digits, '-' or '_' (ASCII, at most 80)"
+        ]
+
+
+class TestRequiresKeys:
+    """A requires rule counts earlier events of kinds the procedure defines."""
+
+    def test_an_unknown_kind(self, check: Callable[[str], list[str]]) -> None:
+        """A kind that is no trigger could never be counted."""
+        assert check(HEAD + GO + "requires = { wiat = 1 }\n") == [
+            "scenarios/procedure.toml:17: required kind 'wiat' is not a trigger; "
+            "expected one of: go"
+        ]
+
+    def test_a_later_trigger_may_be_required(self, folder: Path) -> None:
+        """The triggers are all known before any rule is checked."""
+        proc = read(
+            folder,
+            HEAD
+            + GO
+            + "requires = { wait = 1 }\n"
+            + '\n[[transitions]]\ntrigger = "wait"\nsource = ["a"]\ninternal = true\n',
+        )
+        assert proc.transitions[0].requires == (("wait", 1),)
+
+    def test_mermaid_in_a_key(self, check: Callable[[str], list[str]]) -> None:
+        """A quoted key holding a line break, a click and an init directive: one line,
+        escaped, and never a diagram."""
+        key = '"go\\nclick a href \\"javascript:alert(1)\\"\\n%%{init: {}}%%"'
+        assert check(HEAD + GO + f"requires = {{ {key} = 1 }}\n") == [
+            "scenarios/procedure.toml:17: required kind 'go\\nclick a href "
+            '"javascript:alert(1)"\\n%%{init: {}}%%\' is not valid; '
+            "expected ASCII letters, digits and _"
+        ]
+
+    def test_a_lookalike_kind(self, check: Callable[[str], list[str]]) -> None:
+        """A Cyrillic о in a required kind."""
+        assert check(HEAD + GO + 'requires = { "g\u043e" = 1 }\n') == [
+            "scenarios/procedure.toml:17: required kind 'g\\u043e' is not valid: U+043E "
+            "CYRILLIC SMALL LETTER O is not ASCII; expected ASCII letters, digits and _"
+        ]
+
+    @pytest.mark.parametrize(("count", "ok"), [(1000, True), (1001, False), (10_000_000, False)])
+    def test_counts_are_capped(
+        self, count: int, ok: bool, folder: Path, check: Callable[[str], list[str]]
+    ) -> None:
+        """A count over 1,000 is refused: a path holds every required event (ten
+        million of them took 5.4 GB in `casework paths`)."""
+        text = (
+            HEAD
+            + GO
+            + f"requires = {{ wait = {count} }}\n"
+            + '\n[[transitions]]\ntrigger = "wait"\nsource = ["a"]\ninternal = true\n'
+        )
+        if ok:
+            assert read(folder, text).transitions[0].requires == (("wait", count),)
+        else:
+            assert check(text) == [
+                f"scenarios/procedure.toml:17: requires {count:,} × wait, too many for a "
+                "path through the procedure; expected at most 1,000"
+            ]
+
+
+class TestDiagramOfHostileText:
+    """`casework diagram` writes no file text that Mermaid could read as a statement."""
+
+    def test_labels_are_escaped(self) -> None:
+        """A rule's kind with a line break, a click and an init directive (possible in
+        a procedure built in Python) stays inside its label: the diagram is the one
+        of a harmless kind, with only that label's text changed."""
+        from casework.views.diagram import diagram
+
+        def requiring(kind: str) -> Procedure:
+            return Procedure(
+                "p",
+                "P",
+                "a",
+                (StateDef("a"), StateDef("b", final=True)),
+                (TransitionDef("go", ("a",), "b", requires=((kind, 1),)),),
+            )
+
+        evil = 'ask\n  click a href "javascript:alert(1)"\n%%{init: {"theme": "dark"}}%%'
+        escaped = (
+            "ask#10;  click a href #34;javascript#58;alert(1)#34;#10;#37;#37;#123;init#58; "
+            "#123;#34;theme#34;#58; #34;dark#34;#125;#125;#37;#37;"
+        )
+        text = diagram(requiring(evil))
+        assert escaped in text
+        assert text.replace(escaped, "ask") == diagram(requiring("ask"))
+
+    def test_a_direction_in_a_label(self) -> None:
+        """Mermaid reads any line holding 'direction TB' as a direction statement."""
+        from casework.views.diagram import diagram
+
+        def requiring(kind: str) -> Procedure:
+            return Procedure(
+                "p",
+                "P",
+                "a",
+                (StateDef("a"), StateDef("b", final=True)),
+                (TransitionDef("go", ("a",), "b", requires=((kind, 1),)),),
+            )
+
+        text = diagram(requiring("direction TB"))
+        assert "direction#32;TB" in text
+        assert text.replace("direction#32;TB", "x") == diagram(requiring("x"))
+
+    def test_names_mermaid_cannot_hold(self) -> None:
+        """A state named like a Mermaid statement, built in Python, is refused."""
+        from casework.model.procedure import InvalidProcedure
+        from casework.views.diagram import diagram
+
+        proc = Procedure(
+            "p",
+            "P",
+            "a",
+            (StateDef("a"), StateDef("note", final=True)),
+            (TransitionDef("go", ("a",), "note"),),
+        )
+        with pytest.raises(InvalidProcedure) as err:
+            diagram(proc)
+        assert str(err.value) == (
+            "procedure 'p': state name 'note' is reserved: it opens a statement in a Mermaid "
+            "state diagram; expected another name"
+        )
+
+    def test_not_a_procedure(self) -> None:
+        """diagram('x') is a TypeError that says what diagram() draws."""
+        from casework.views.diagram import diagram
+
+        with pytest.raises(TypeError) as err:
+            diagram("x")  # type: ignore[arg-type]
+        assert str(err.value) == "diagram() draws a Procedure or a History, not str"
+
+
+class TestWhatIfRuleNames:
+    def test_lookalikes_are_told_apart(self) -> None:
+        """A what-if rule's trigger, states and required kinds get the same check as the
+        procedure's own names: a lookalike is shown escaped, with the reason."""
+        from casework.model.draft import EditProblem
+        from casework.model.edits import Rule
+
+        proc = Procedure(
+            "p",
+            "P",
+            "a",
+            (StateDef("a"), StateDef("b", final=True)),
+            (TransitionDef("go", ("a",), "b"),),
+        )
+        cases = [
+            (Rule("g\u043e"), "trigger 'g\\u043e' is not valid: U+043E CYRILLIC SMALL LETTER O"),
+            (
+                Rule("go", add_source=["\u0430"]),
+                "state name '\\u0430' is not valid: U+0430 CYRILLIC SMALL LETTER A",
+            ),
+            (
+                Rule("go", requires={"g\u043e": 1}),
+                "required kind 'g\\u043e' is not valid: U+043E CYRILLIC SMALL LETTER O",
+            ),
+        ]
+        for rule, what in cases:
+            with pytest.raises(EditProblem) as err:
+                rule.apply(proc)
+            assert (err.value.what, err.value.expected) == (
+                f"{what} is not ASCII",
+                "expected ASCII letters, digits and _",
+            )

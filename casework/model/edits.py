@@ -18,6 +18,7 @@ from casework.model.dates import HistDate
 from casework.model.draft import Draft, EditProblem, new_draft
 from casework.model.events import Event
 from casework.model.evidence import Origin
+from casework.model.names import name_problem
 from casework.model.procedure import Procedure, TransitionDef
 
 __all__ = [
@@ -348,6 +349,16 @@ class Rule:
 
     def apply(self, procedure: Procedure) -> Procedure:
         """The procedure with this rule applied (a new record)."""
+        # a lookalike of one of the procedure's names (a Cyrillic е) is told apart
+        named = [
+            (self.trigger, "trigger"),
+            *((s, "state") for s in (*self.drop_source, *self.add_source)),
+            *((k, "kind") for k, _n in self.requires),
+        ]
+        for name, role in named:
+            bad = None if name.isascii() else name_problem(name, role)
+            if bad is not None:
+                raise EditProblem(*bad)
         mine = [t for t in procedure.transitions if t.trigger == self.trigger]
         if not mine:
             raise EditProblem(

@@ -15,17 +15,40 @@ from typing import Any
 import attrs
 from transitions import Machine, State
 
+from casework.errors import CaseworkError
 from casework.model.events import Event
 from casework.model.evidence import Origin
+from casework.model.names import name_problem
 from casework.model.steps import IllegalStep, IllegalTransition
 
-__all__ = ["ILLEGAL", "PENDING", "Procedure", "Runner", "StateDef", "TransitionDef"]
+__all__ = [
+    "ILLEGAL",
+    "MAX_REQUIRED",
+    "PENDING",
+    "InvalidProcedure",
+    "Procedure",
+    "Runner",
+    "StateDef",
+    "TransitionDef",
+]
 
 #: The outcome of a history that stops in a state that is not an outcome.
 PENDING = "pending"
 
 #: The outcome of a history that an edit, a rule or an archive row has made illegal.
 ILLEGAL = "illegal"
+
+#: The largest count a ``requires`` rule may ask for: a path through the
+#: procedure holds every required event, so the count bounds its length.
+MAX_REQUIRED = 1000
+
+
+class InvalidProcedure(CaseworkError, ValueError):
+    """A procedure built in Python names a state or trigger that its state machine
+    cannot hold (the procedure reader refuses these in files, at their line)."""
+
+    def __init__(self, procedure: str, what: str, expected: str) -> None:
+        super().__init__(f"procedure {procedure!r}: {what}; {expected}")
 
 
 @attrs.frozen
@@ -95,6 +118,14 @@ class Procedure:
     states: tuple[StateDef, ...]
     transitions: tuple[TransitionDef, ...]
     origin: str = attrs.field(default="", eq=False)
+    #: Each state's definition by name, so that a lookup does not scan them all.
+    _by_name: dict[str, StateDef] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        by_name: dict[str, StateDef] = {}
+        for s in self.states:
+            by_name.setdefault(s.name, s)  # the first of a name, as a scan would find
+        object.__setattr__(self, "_by_name", by_name)
 
     # -- lookups -----------------------------------------------------------
 
@@ -116,10 +147,7 @@ class Procedure:
 
     def state(self, name: str) -> StateDef:
         """The definition of state ``name`` (KeyError if unknown)."""
-        for s in self.states:
-            if s.name == name:
-                return s
-        raise KeyError(name)
+        return self._by_name[name]
 
     def outcome_of(self, state: str) -> str:
         """The outcome of a history that ends in ``state``."""
@@ -147,7 +175,10 @@ class Procedure:
         Rules with ``requires`` become transitions conditions reading the
         model's ``counts`` of earlier event kinds. ``cls`` and ``options`` pick
         another Machine class of transitions (the diagram uses its GraphMachine).
+        Raises InvalidProcedure for a name the Machine cannot hold (see
+        :mod:`casework.model.names`).
         """
+        self.check_names(diagram=False)
         states = [State(s.name, final=s.final) for s in self.states]
         transitions = []
         for t in self.transitions:
@@ -169,6 +200,19 @@ class Procedure:
             send_event=True,
             **options,
         )
+
+    def check_names(self, *, diagram: bool = True) -> None:
+        """Raise InvalidProcedure for the first state or trigger whose name the
+        state machine (and, with ``diagram``, a Mermaid diagram) cannot hold."""
+        named = [(s.name, "state") for s in self.states] + [(t, "trigger") for t in self.triggers]
+        for name, role in named:
+            if not isinstance(name, str):
+                raise InvalidProcedure(
+                    self.id, f"{role} {name!r} is not a string", "expected a name"
+                )
+            bad = name_problem(name, role, diagram=diagram)
+            if bad is not None:
+                raise InvalidProcedure(self.id, *bad)
 
     def runner(self) -> Runner:
         """A fresh cursor at the initial state."""
