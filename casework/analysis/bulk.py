@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 from casework.model.events import BACKGROUND
-from casework.model.procedure import Procedure
+from casework.model.procedure import Procedure, TransitionDef
 from casework.model.steps import IllegalStep
 
 __all__ = ["CaseResult", "CompiledProcedure", "compile_procedure"]
@@ -72,8 +72,11 @@ class CompiledProcedure:
         self.initial: Node = self.nodes[procedure.initial]
         # (state, trigger) -> [(requires, dest or None)], in the Machine's order.
         self.rules: dict[tuple[str, str], list[tuple[tuple[tuple[str, int], ...], str | None]]] = {}
+        by_trigger: dict[str, list[TransitionDef]] = {}
+        for t in procedure.transitions:
+            by_trigger.setdefault(t.trigger, []).append(t)
         for trigger, event in machine.events.items():
-            defs = [t for t in procedure.transitions if t.trigger == trigger]
+            defs = by_trigger.get(trigger, [])
             for source, transitions in event.transitions.items():
                 matching = [t for t in defs if source in t.source]
                 assert [t.dest for t in matching] == [t.dest for t in transitions], (

@@ -33,12 +33,23 @@ class PathsView:
         proc, to, found, ends = r.procedure, r.to or "", r.paths, r.ends
         where = f" (ending in {', '.join(ends)})" if ends != (to,) else ""
         noun = "path" if len(found) == 1 else "paths"
-        yield Block(
-            plain(
-                f"{len(found)} simple {noun} from {proc.initial} to {to}{where}"
-                + (", shortest first:" if found else ".")
+        if not r.truncated:
+            head = f"{len(found):,} simple {noun} from {proc.initial} to {to}{where}" + (
+                ", shortest first:" if found else "."
             )
-        )
+        else:  # more paths than listed: say how many, and how to see more
+            many = f"{r.total:,}" if r.exact else f"at least {r.total:,}"
+            stopped = "" if r.exact else f" (counting stopped after {r.looked_at:,} paths)"
+            more = (
+                "use --limit for more"
+                if len(found) >= r.limit
+                else "as many as the search may list"
+            )
+            head = (
+                f"{many} simple paths from {proc.initial} to {to}{where}{stopped}; "
+                f"showing the {len(found):,} shortest ({more}):"
+            )
+        yield Block(plain(head))
         width = len(str(len(found)))
         for n, path in enumerate(found, start=1):
             yield Hanging(Text(f"{n:>{width}}. "), self._path(path))
@@ -51,8 +62,10 @@ class PathsView:
             if outcome == PENDING:
                 continue
             n = r.count(outcome)
+            many = f"{n:,}" if r.exact else f"at least {n:,}"
             head = Text.assemble(
-                plain(outcome, outcome_style(outcome)), f": {n} simple path{'s' if n != 1 else ''}"
+                plain(outcome, outcome_style(outcome)),
+                f": {many} simple path{'s' if n != 1 else ''}",
             )
             shortest = r.shortest_to(outcome)
             if shortest is not None:
@@ -77,6 +90,11 @@ class PathsView:
             ("Traps", r.traps),
         ):
             yield Hanging(Text(f"{label}: "), plain(", ".join(states) or "none"))
+        if not r.exact:
+            yield Text("")
+            yield plain(
+                f"Counting stopped after {r.looked_at:,} paths; the counts are lower bounds."
+            )
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield from self._listing() if self.report.to else self._summary()
