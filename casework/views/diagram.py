@@ -10,6 +10,7 @@ the timeline on the transitions it took.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -105,6 +106,27 @@ def _string(text: str) -> str:
     return HIDDEN.sub(lambda m: json.dumps(m[0])[1:-1], json.dumps(text, ensure_ascii=False))
 
 
+#: What a label may hold as it is: Mermaid takes these as text anywhere in one.
+_LABEL_SAFE = re.compile(r"[A-Za-z0-9 _(),.|×\[\]-]")
+# Mermaid's lexer reads any line holding "direction" and then TB, BT, RL or LR as
+# a direction statement, whatever comes before it.
+_DIRECTION = re.compile(r"(direction)\s+(?=tb|bt|rl|lr)", re.IGNORECASE)
+
+
+def _text(label: str) -> str:
+    """A label as Mermaid shows it, written so that nothing in it acts: every other
+    character (a line break, ``%``, ``#``, ``;``, ``:``, quotes, ...) as its
+    entity code (``#59;``), which Mermaid decodes only to show it.
+
+    >>> _text('go"; click a href "javascript:x"')
+    'go#34;#59; click a href #34;javascript#58;x#34;'
+    >>> _text("a %%{init}%%")
+    'a #37;#37;#123;init#125;#37;#37;'
+    """
+    text = "".join(c if _LABEL_SAFE.match(c) else f"#{ord(c)};" for c in label)
+    return _DIRECTION.sub(r"\1#32;", text)
+
+
 def _title(subject: Procedure | History) -> str:
     if isinstance(subject, History):
         case = subject.case
@@ -138,9 +160,15 @@ def diagram(
     """
     if format not in FORMATS:
         raise ValueError(f"format {format!r} is not known; expected one of: {', '.join(FORMATS)}")
+    if not isinstance(subject, Procedure | History):
+        raise TypeError(f"diagram() draws a Procedure or a History, not {type(subject).__name__}")
     history = subject if isinstance(subject, History) else None
     procedure = history.procedure if history is not None else subject
     assert isinstance(procedure, Procedure)
+    # names are Mermaid ids, which cannot be escaped: a procedure file cannot hold
+    # one Mermaid would misread (see casework.model.names); one built in Python is
+    # refused here with the same reason
+    procedure.check_names()
     cursor = _Cursor()
     machine = procedure.machine(
         cursor,
@@ -152,7 +180,10 @@ def diagram(
     )
     assert isinstance(machine, _DiagramMachine)
     machine.style_attributes = _styles(history.outcome if history is not None else None)
-    machine.relabel(_labels(procedure, history))
+    labels = _labels(procedure, history)
+    # every transition's label, its trigger's name when nothing more is said
+    every = {(t.trigger, s): t.trigger for t in procedure.transitions for s in t.source}
+    machine.relabel({key: _text(labels.get(key, name)) for key, name in every.items()})
     graph = machine.model_graphs[id(cursor)]
     graph.reset_styling()  # transitions marks the initial state as current: not wanted here
     if history is not None:
