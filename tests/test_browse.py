@@ -151,8 +151,10 @@ class TestQuoteInDocument:
 
     def test_line_breaks_are_read_as_the_model_reads_them(self) -> None:
         """The browser's reading of a line break is the documents' own."""
-        text = "a \t\n \n\tb\nc  d\n\n"
-        assert _BREAK.sub(" ", text) == flow(text) == "a b c  d "
+        text = "a \t\n \n\tb\r\nc  d\r\n\r\n e\rf\n"
+        assert _BREAK.sub(" ", text) == flow(text) == "a b c  d e\rf "
+        doc = Document(id="d", file="d.txt", title="D", text="one two\r\n  three\r\n")
+        assert quote_span(doc, "two three") == (4, 16)
 
     def test_the_quote_under_the_cursor_is_the_anchor_and_the_others_are_underlined(
         self, book: Casebook

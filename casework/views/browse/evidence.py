@@ -44,7 +44,7 @@ WINDOW = 120
 
 # A line break with the spaces around it, as casework.model.documents flows it
 # into one space (tests/test_browse.py holds the two to the same text).
-_BREAK = re.compile(r"[ \t]*\n[ \t\n]*")
+_BREAK = re.compile(r"[ \t]*\r?\n[ \t\r\n]*")
 
 
 def _in_text(text: str, at: int) -> int:

@@ -210,7 +210,7 @@ class WhatIfScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#about", RichPane).border_title = f"What if · {self.comparison.whatif.id}"
         rows = self.query_one("#rows", OptionList)
-        rows.highlighted = 0
+        rows.highlighted = 0 if self.comparison.rows else None
         rows.focus()
         self.show_row(0)
 

@@ -127,7 +127,7 @@ class TimelineScreen(Screen[None]):
         ask.cursor_blink = False  # steady: a blinking cursor redraws twice a second
         self.query_one("#status", Static).display = False
         events = self.query_one("#events", OptionList)
-        events.highlighted = 0
+        events.highlighted = 0 if self.history.steps else None
         events.focus()
         self.show_event(0)
 
