@@ -690,6 +690,7 @@ class TestCommand:
         """In a pseudo-terminal: the list is drawn, Esc quits with 0, and no file is made."""
         import pty
         import select
+        import signal
         import time
 
         home = tmp_path / "home"
@@ -718,7 +719,14 @@ class TestCommand:
                         break
                 except OSError:
                     break
-        _, status = os.waitpid(pid, 0)
+        done, status = os.waitpid(pid, os.WNOHANG)
+        while not done and time.monotonic() < deadline:
+            time.sleep(0.05)
+            done, status = os.waitpid(pid, os.WNOHANG)
+        if not done:  # hung: end it, and fail below
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+        os.close(fd)
         assert b"Cases and what-ifs" in seen
         assert os.waitstatus_to_exitcode(status) == 0
         assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == [Path("home")]
