@@ -99,9 +99,77 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+class Mermaid:
+    """A flowchart written by :func:`diagram`, read back: its edges in order (source,
+    dest, label), each state's lines, the style of each edge index, each node's
+    class. Entity codes (#8635;) are decoded."""
+
+    EDGE = re.compile(r'  (\S+) (-->|-\.-)(?:\|"(.*)"\|)? (\S+)')
+    NODE = re.compile(r'  (s_\w+)(?:\["|\(\[")(.*?)(?:"\]|"\]\))')
+
+    def __init__(self, text: str) -> None:
+        def decode(label: str) -> str:
+            return re.sub(r"#(\d+);", lambda m: chr(int(m[1])), label)
+
+        self.edges: list[tuple[str, str, str]] = []
+        self.nodes: dict[str, list[str]] = {}
+        self.styles: dict[int, str] = {}
+        self.classes: dict[str, str] = {}
+        for line in text.splitlines():
+            if m := self.EDGE.fullmatch(line):
+                self.edges.append((m[1], m[4], decode(m[3] or "")))
+            elif m := self.NODE.fullmatch(line):
+                self.nodes[m[1]] = [decode(part) for part in m[2].split("<br>")]
+            elif line.startswith("  linkStyle "):
+                _, indices, css = line.split(" ", 4)[2:]
+                self.styles.update(dict.fromkeys(map(int, indices.split(",")), css))
+            elif line.startswith("  class "):
+                _, ids, cls = line.split()
+                self.classes.update(dict.fromkeys(ids.split(","), cls))
+
+    def styled(self, css: str) -> list[tuple[str, str, str]]:
+        """The edges drawn with a style that starts with ``css``."""
+        return [e for n, e in enumerate(self.edges) if self.styles.get(n, "").startswith(css)]
+
+    def of_class(self, cls: str) -> list[str]:
+        return [node for node, c in self.classes.items() if c == cls]
+
+
+PATH_EDGE = "stroke:#1d4ed8"
+BASE_EDGE = "stroke:#6b7280,stroke-width:2px,stroke-dasharray"
+FADED_EDGE = "stroke:#9ca3af"
+
+
+def covered(drawn: Mermaid) -> set[tuple[str, str, str]]:
+    """Every (trigger, source, dest) a full diagram tells: an edge, an edge from the
+    joined states, or words in a state (↻ in place; 'x → d' within the joined
+    states; 'then x → d' after an outcome; '← x, from any of these')."""
+    joined = {e[0].removeprefix("s_") for e in drawn.edges if e[1] == "stage"}
+    found: set[tuple[str, str, str]] = set()
+
+    def triggers(label: str) -> list[str]:
+        return [part.split(" ")[0] for part in re.split(r", (?![0-9] ×)", label)]
+
+    for source, dest, label in drawn.edges:
+        for trigger in triggers(label) if label else []:
+            sources = joined if source == "stage" else {source.removeprefix("s_")}
+            found |= {(trigger, s, dest.removeprefix("s_")) for s in sources}
+    for state, *notes in drawn.nodes.values():
+        for note in notes:
+            if note.startswith("↻ "):
+                found.add((note[2:].split(" ")[0], state, state))
+            elif note.startswith("← "):
+                trigger = note[2:].split(",")[0]
+                found |= {(trigger, s, state) for s in joined - {state}}
+            elif " → " in note:
+                trigger, dest = note.removeprefix("then ").split(" → ")
+                found.add((trigger.split(" ")[0], state, dest))
+    return found
+
+
 class TestDiagram:
     def test_case_diagram_exact(self, book: Casebook) -> None:
-        """A case's diagram is transitions' mermaid text with the path marked, exactly."""
+        """A case's diagram is its path, highlighted, and the other outcomes, exactly."""
         expected = (EXPECTED / "alliluyeva-diagram.mmd").read_text("utf-8")
         assert diagram(book.replay("alliluyeva")) == expected
 
@@ -121,35 +189,146 @@ class TestDiagram:
             in result.out
         )
         assert (
-            "  verification_requested --> verification_requested: request_information (event 10) [internal]\n"
+            '  s_verification_requested["verification_requested<br>#8635; request_information (event 10)"]\n'
             in result.out
         )
 
-    def test_procedure_alone_marks_nothing(
+    @pytest.mark.parametrize("case_id", ["alliluyeva", "kasparova-popova"])
+    def test_path_is_highlighted_with_the_other_outcomes_faded(
+        self, book: Casebook, case_id: str
+    ) -> None:
+        """The path's transitions (and the start) are the highlighted edges, each with
+        its event numbers; its states are blue, the end green; each other outcome is
+        faded, one edge from the last state of the path that leads to it."""
+        history = book.replay(case_id)
+        drawn = Mermaid(diagram(history))
+        moved = [s for s in history.steps if s.moved]
+        assert drawn.styled(PATH_EDGE) == [("start", "s_member", "")] + [
+            (f"s_{s.before}", f"s_{s.after}", f"{s.event.kind} (event {s.event.seq})")
+            for s in moved
+        ]
+        assert drawn.of_class("path") == [f"s_{s}" for s in history.states[:-1]]
+        assert drawn.of_class("good") == ["s_reinstated"]
+        procedure = history.procedure
+        others = [
+            s.name
+            for s in procedure.states
+            if s.outcome_label != "pending" and s.name not in history.states
+        ]
+        assert drawn.of_class("faded") == [f"s_{s}" for s in others]
+        faded = drawn.styled(FADED_EDGE)
+        assert [dest for _s, dest, _l in faded] == [f"s_{s}" for s in others]
+        for source, dest, label in faded:
+            ways = [t for t in procedure.transitions if t.dest == dest[2:]]
+            last = next(s for s in reversed(history.states) if any(s in t.source for t in ways))
+            assert source == f"s_{last}"
+            assert label.split(", ") == [t.trigger for t in ways if last in t.source]
+        assert len(drawn.edges) == 1 + len(moved) + len(others)  # nothing else
+
+    def test_full_draws_every_transition_once_without_parallel_edges(
         self, book: Casebook, cli: Callable[..., object]
     ) -> None:
-        """Without a case every state is plain and every transition is drawn."""
-        result = cli("diagram")
-        assert result.code == 0
-        text = result.out
-        procedure = book.procedures["purge-1921"]
-        assert text.startswith(
-            '---\ntitle: "Appeal against expulsion in the Party purge of 1921"\n---\n'
-        )
-        assert "s_previous" not in text and "s_active" not in text and "(event" not in text
-        assert [f"  Class {s} s_default" for s in procedure.state_names] == re.findall(
-            r"  Class \w+ \w+", text
-        )
-        edges = {(m[0], m[1]): m[2] for m in re.findall(r"^  (\w+) --> (\w+): (.*)$", text, re.M)}
-        expected: dict[tuple[str, str], list[str]] = {}
-        for t in procedure.transitions:
-            for source in t.source:
-                label = t.trigger if t.dest else f"{t.trigger} [internal]"
-                expected.setdefault((source, t.dest or source), []).append(label)
-        assert edges == {edge: " | ".join(labels) for edge, labels in expected.items()}
-        assert text.endswith(
-            "  reinstated --> [*]\n  reinstated_candidate --> [*]\n  expulsion_annulled --> [*]\n"
-        )
+        """--full (and a procedure alone) tells every transition, as an edge or in
+        words; parallel transitions share one edge; the states that share most
+        ways out are joined, those ways drawn once; the path stays highlighted."""
+        history = book.replay("alliluyeva")
+        procedure = history.procedure
+        every = {
+            (t.trigger, source, t.dest or source)
+            for t in procedure.transitions
+            for source in t.source
+        }
+        result = cli("diagram", "alliluyeva", "--full")
+        assert (result.code, result.err) == (0, "")
+        drawn = Mermaid(result.out)
+        assert covered(drawn) == every
+        pairs = [(s, d) for s, d, _l in drawn.edges]
+        assert len(pairs) == len(set(pairs))
+        joined = [s for s, d, _l in drawn.edges if d == "stage"]
+        assert joined == [
+            "s_appealed",
+            "s_referred",
+            "s_intercession",
+            "s_verification_requested",
+            "s_hearing_scheduled",
+            "s_hearing_cancelled",
+        ]
+        assert [(d, label) for s, d, label in drawn.edges if s == "stage"] == [
+            ("s_expulsion_upheld", "uphold"),
+            ("s_expelled_finally", "confirm_finally"),
+            ("s_reinstated", "reinstate"),
+            ("s_reinstated_member", "reinstate_as_member"),
+            ("s_reinstated_candidate", "reinstate_as_candidate"),
+            ("s_expulsion_annulled", "annul"),
+        ]
+        assert drawn.styled(PATH_EDGE)[1:] == [
+            (f"s_{s.before}", f"s_{s.after}", f"{s.event.kind} (event {s.event.seq})")
+            for s in history.steps
+            if s.moved
+        ]
+        alone = Mermaid(diagram(procedure))
+        assert covered(alone) == every
+        assert alone.styled(PATH_EDGE) == []
+        assert set(alone.classes.values()) == {"start", "plain"}
+        # 78 pairs of states a transition joins, told in 22 labelled edges
+        assert len({(s, d) for _t, s, d in every if s != d}) == 78
+        assert len([e for e in alone.edges if e[2]]) == 22
+
+    def test_discipline_procedure_full(self, book: Casebook) -> None:
+        """The discipline procedure is drawn whole too, every transition told once."""
+        procedure = book.procedures["discipline"]
+        drawn = Mermaid(diagram(procedure))
+        assert covered(drawn) == {
+            (t.trigger, s, t.dest or s) for t in procedure.transitions for s in t.source
+        }
+        assert [s for s, d, _l in drawn.edges if d == "stage"] == [
+            "s_appealed",
+            "s_referred",
+            "s_intercession",
+        ]
+
+    def test_whatif_draws_both_paths_and_where_they_part(self, cli: Callable[..., object]) -> None:
+        """A what-if's diagram highlights its own path, dashes its base's, and marks
+        the state where they part."""
+        result = cli("diagram", "no-intercession-alliluyeva")
+        assert (result.code, result.err) == (0, "")
+        drawn = Mermaid(result.out)
+        assert drawn.styled(PATH_EDGE) == [
+            ("start", "s_member", ""),
+            ("s_member", "s_expelled", "expel (event 4)"),
+        ]
+        assert drawn.styled(BASE_EDGE) == [
+            ("s_expelled", "s_intercession", "intercede (base: event 5)"),
+            ("s_intercession", "s_verification_requested", "request_verification (base: event 6)"),
+            ("s_verification_requested", "s_reinstated", "reinstate (base: event 7)"),
+        ]
+        assert drawn.classes["s_expelled"] == "pending"  # where it ends: pending
+        assert drawn.nodes["s_expelled"] == ["expelled", "the what-if parts from its base here"]
+        assert drawn.of_class("base") == [
+            "s_intercession",
+            "s_verification_requested",
+            "s_reinstated",
+        ]
+
+    def test_whatif_with_other_numbers_and_an_illegal_event(
+        self, cli: Callable[..., object]
+    ) -> None:
+        """Where both paths take a transition under other numbers it is drawn once with
+        both; an illegal event is written in the state that refused it."""
+        drawn = Mermaid(cli("diagram", "late-intercession-kasparova").out)
+        assert (
+            "s_intercession",
+            "s_verification_requested",
+            "request_verification (event 10; base: event 9)",
+        ) in drawn.styled(PATH_EDGE)
+        assert drawn.classes["s_appealed"] == "parts"
+        drawn = Mermaid(cli("diagram", "second-testimonial-alliluyeva").out)
+        assert drawn.nodes["s_verification_requested"] == [
+            "verification_requested",
+            "✗ reinstate (event 7): illegal here, requires 2 × intercede (found 1) before it",
+            "the what-if parts from its base here",
+        ]
+        assert drawn.classes["s_verification_requested"] == "bad"
 
     def test_requires_rule_is_spelled_out(self, book: Casebook) -> None:
         """A transition that requires earlier events says so on its edge."""
@@ -163,12 +342,14 @@ class TestDiagram:
         )
         import attrs
 
-        text = diagram(attrs.evolve(history, procedure=proc.evolve(transitions=rules)))
+        changed = attrs.evolve(history, procedure=proc.evolve(transitions=rules))
         assert (
-            "  verification_requested --> reinstated: reinstate (requires 1 × intercede) (event 7)\n"
-            in text
+            '  s_verification_requested -->|"reinstate (requires 1 × intercede) (event 7)"| s_reinstated\n'
+            in diagram(changed)
         )
-        assert "  appealed --> reinstated: reinstate (requires 1 × intercede)\n" in text
+        assert '  stage -->|"reinstate (requires 1 × intercede)"| s_reinstated\n' in diagram(
+            changed, full=True
+        )
 
     def test_partial_history_marks_where_it_stopped(self, book: Casebook) -> None:
         """A replay stopped part-way ends, on the diagram, in the state it stopped in."""
@@ -177,9 +358,29 @@ class TestDiagram:
             'title: "Nadezhda Sergeyevna Alliluyeva (alliluyeva): stopped after event 5, intercession"'
             in text
         )
-        assert "  Class intercession s_active\n" in text
-        assert "  Class reinstated s_default\n" in text
-        assert "classDef s_active fill:#fef3c7" in text  # pending: amber
+        drawn = Mermaid(text)
+        assert drawn.classes["s_intercession"] == "pending"
+        assert "s_reinstated" not in drawn.of_class("path")
+        assert "classDef pending fill:#fef3c7" in text  # pending: amber
+
+    def test_colours_read(self) -> None:
+        """Each state's text reads at 4.5:1 on its fill, each edge label's on Mermaid's
+        grey label background (#e8e8e8)."""
+        from casework.views.diagram import _CLASSES, _EDGES
+
+        def css(text: str) -> dict[str, str]:
+            return dict(item.split(":", 1) for item in text.split(","))
+
+        low = {}
+        for name, style in _CLASSES.items():
+            rules = css(style)
+            if "color" in rules and contrast(rules["color"], rules["fill"]) < 4.5:
+                low[name] = round(contrast(rules["color"], rules["fill"]), 2)
+        for name, style in _EDGES.items():
+            rules = css(style)
+            if "color" in rules and contrast(rules["color"], "#e8e8e8") < 4.5:
+                low[name] = round(contrast(rules["color"], "#e8e8e8"), 2)
+        assert low == {}
 
     def test_unknown_case_and_format(self, cli: Callable[..., object]) -> None:
         """An unknown case is bad input (1); an unknown format is usage (2)."""

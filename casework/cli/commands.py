@@ -289,14 +289,19 @@ def diagram(args: argparse.Namespace, io: Streams) -> int:
     from casework.views.diagram import diagram as mermaid
 
     book = _book(args)
+    base = None  # a what-if's base history, drawn beside its own
     if args.case is not None:
         history, scenario = book.subject(args.case)
         subjects: list[Any] = [history]
         title = f"{scenario.title} ({scenario.id}): {history.outcome}" if scenario else ""
+        base = book.compare(scenario).history if scenario else None
     else:
         subjects, title = [book.procedures[p] for p in sorted(book.procedures)], ""
     _warn(book, io)
-    text = "\n".join(mermaid(s, format=args.format, title=title or None) for s in subjects)
+    text = "\n".join(
+        mermaid(s, format=args.format, title=title or None, full=args.full, base=base)
+        for s in subjects
+    )
     # Line by line, as any text from a file: the diagram's own line breaks stay.
     io.out.out("\n".join(safe(line) for line in text.split("\n")), end="", highlight=False)
     return EXIT_OK

@@ -155,7 +155,7 @@ def build_parser() -> Parser:
     )
 
     p = sub.add_parser(
-        "diagram", parents=[scen], help="draw the procedure as a Mermaid state diagram"
+        "diagram", parents=[scen], help="draw a case's path, or the procedure, as a Mermaid diagram"
     )
     p.add_argument(
         "case",
@@ -167,6 +167,11 @@ def build_parser() -> Parser:
         choices=("mermaid", "markdown"),
         default="mermaid",
         help="mermaid text (default), or markdown: a fenced mermaid block",
+    )
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="with a case: the whole procedure around its path (default: the path alone)",
     )
 
     p = sub.add_parser(
