@@ -474,6 +474,27 @@ class TestDrafts:
         )
         assert _rows(comparison)[:1] == [("inserted", None, f"x{depth}")]
 
+    def test_list_shows_a_chain_deeper_than_the_recursion_limit(self) -> None:
+        """casework list of such a chain: each what-if under the one it is built on."""
+        import sys
+
+        from casework.analysis.listing import CaseListing, Listed
+        from casework.views.listing import CaseTree
+
+        depth = sys.getrecursionlimit() + 100
+        chain = [
+            Listed(f"w{n}", "", 7 + n, "reinstated", "a" if n == 1 else f"w{n - 1}")
+            for n in range(1, depth + 1)
+        ]
+        from rich.console import Console
+
+        tree = CaseTree([CaseListing(Listed("a", "", 7, "reinstated"), chain)])
+        console = Console(width=80)
+        (block,) = tree.__rich_console__(console, console.options)  # the table, not drawn
+        labels = [cell.renderables[0].plain for cell in block.items[0].columns[0].cells]
+        assert labels[:3] == ["a", "  ↳ w1", "    ↳ w2"]
+        assert (len(labels), labels[-1]) == (depth + 1, "  " * depth + f"↳ w{depth}")
+
 
 class TestRules:
     def test_drop_source_makes_reinstatement_need_verification(self, book: Casebook) -> None:

@@ -37,10 +37,14 @@ class CaseTree:
             )
 
         def add_whatifs(children: dict[str, list[Listed]], base: str, depth: int) -> None:
-            for w in children.get(base, []):
+            # Depth first, each what-if before those built on it; a stack, not
+            # recursion, as a chain of what-ifs may be thousands deep.
+            stack = [(w, depth) for w in reversed(children.get(base, []))]
+            while stack:
+                w, depth = stack.pop()
                 label = Text.assemble("  " * depth + "↳ ", plain(w.id, "case.id"))
                 add(label, w, 2 * depth + 2)
-                add_whatifs(children, w.id, depth + 1)
+                stack.extend((c, depth + 1) for c in reversed(children.get(w.id, [])))
 
         for entry in self.listing:
             add(plain(entry.case.id, "case.id"), entry.case, 2)
