@@ -755,6 +755,12 @@ class TestNoEmptyNames:
         assert (result.code, result.out) == (1, "")
         assert result.err.startswith("casework: no case ''; known cases: alliluyeva, ")
 
+    def test_whatif_of_an_empty_name(self, cli: Callable[..., Any]) -> None:
+        """'' is no what-if (nor the working directory, which Path('') would be)."""
+        result = cli("whatif", "")
+        assert (result.code, result.out) == (1, "")
+        assert result.err.startswith("casework: no what-if ''; known what-ifs: ")
+
     @pytest.mark.parametrize("until", [-1, 2.5, True, "x"])
     def test_until_that_is_no_event_number(self, book: Casebook, until: Any) -> None:
         """A negative, fractional or boolean until is refused, as the command line does."""

@@ -419,7 +419,7 @@ def open_whatif(target: str, scenarios: str | Path | None = None) -> tuple[Caseb
     directory); with the casebook it is checked against, whose other files'
     problems are in ``problems``."""
     path = Path(target)
-    if path.suffix == ".toml" or path.exists():
+    if target and (path.suffix == ".toml" or path.exists()):  # Path("") is "."
         root = scenarios or scenarios_root(path) or find_scenarios()[0]
         book = load_casebook(root, strict=False)
         return book, load_whatif(path, book)
