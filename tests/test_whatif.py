@@ -547,6 +547,23 @@ class TestRules:
         )
 
 
+class TestLongLists:
+    def test_a_message_lists_at_most_30_ids(self, book: Casebook) -> None:
+        """An unknown event in a history of 40: the first 30 ids, and how many more."""
+        import attrs
+
+        case = attrs.evolve(
+            book.case("alliluyeva"),
+            events=[_event(f"e{n}", "background") for n in range(1, 41)],
+        )
+        with pytest.raises(CaseFileError) as err:
+            WhatIf("w", base="alliluyeva").remove("nope").apply(case, book.procedures["purge-1921"])
+        ids = ", ".join(f"e{n}" for n in range(1, 31))
+        assert str(err.value) == (
+            f"what-if 'w': unknown event 'nope' in 'alliluyeva'; expected one of: {ids} … and 10 more"
+        )
+
+
 class TestFileErrors:
     def test_unknown_base(self, scenarios: Path, cli: Callable[..., object]) -> None:
         """The base line, and every case and what-if id that would do."""
