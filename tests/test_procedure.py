@@ -138,6 +138,9 @@ class TestReadingTransitions:
         )
         assert (proc.id, proc.title, proc.initial) == ("p", "A procedure", "a")
         assert proc.states == (StateDef("a"), StateDef("b", final=True))
+        # where it was read from is not part of what a procedure is
+        assert proc.origin == str(folder / "procedure.toml")
+        assert proc == Procedure("p", "A procedure", "a", proc.states, proc.transitions)
 
     def test_internal_ignores_dest(self, folder: Path) -> None:
         """internal = true keeps the state, whatever dest says."""
@@ -440,6 +443,13 @@ class TestRunner:
             "appealed",
             "intercession",
         ]
+
+    def test_try_fire(self) -> None:
+        """try_fire says whether the kind was allowed; a refused one leaves the state."""
+        runner = APPEAL.runner()
+        assert (runner.try_fire("appeal"), runner.state) == (False, "member")
+        assert (runner.try_fire("resign"), runner.state) == (False, "member")
+        assert (runner.try_fire("expel"), runner.state) == (True, "expelled")
 
     def test_illegal_event(self) -> None:
         """An event the state does not allow: its id, kind, the state and what was allowed."""
