@@ -1,8 +1,9 @@
 """Archives: thousands of case files in one SQLite file, imported, replayed, summarised.
 
 A researcher's spreadsheet (CSV, one row per event), JSON Lines file or XES
-event log (:mod:`casework.analysis.xes`) is imported with :func:`import_file` into an embedded SQLite store (standard
-library ``sqlite3``): a ``cases`` table and an ``events`` table. An import is
+event log (:mod:`casework.analysis.xes`) is imported with :func:`import_file`
+into an embedded SQLite store (standard library ``sqlite3``): a ``cases`` table
+and an ``events`` table. An import is
 one transaction: when any row is bad nothing is written, and an import that is
 interrupted leaves the archive as it was. Rows already in the archive are never
 changed; importing the same file again adds nothing.
@@ -13,6 +14,7 @@ replayed and summarised by :mod:`casework.analysis.archive_stats`.
 
 from __future__ import annotations
 
+import operator
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -125,10 +127,14 @@ def open_archive(path: str | Path, *, create: bool = False) -> sqlite3.Connectio
 # -- reading import files ----------------------------------------------------------
 
 
+_STORED = (*EVENT_COLUMNS, "ns_from", "ns_to")
 _INSERT = (
-    f"INSERT OR IGNORE INTO events ({', '.join((*EVENT_COLUMNS, 'ns_from', 'ns_to'))}) "
-    f"VALUES ({', '.join(':' + c for c in (*EVENT_COLUMNS, 'ns_from', 'ns_to'))})"
+    f"INSERT OR IGNORE INTO events ({', '.join(_STORED)}) "
+    f"VALUES ({', '.join('?' for _ in _STORED)})"
 )
+#: A checked row's values in the order of _INSERT (positional parameters bind
+#: faster than named ones).
+_ROW = operator.itemgetter(*_STORED)
 
 
 def import_file(
@@ -185,6 +191,10 @@ def import_file(
     return ImportReport(where, *report)
 
 
+#: How many checked rows are inserted together (one executemany).
+_BATCH = 1000
+
+
 def _import(
     con: sqlite3.Connection,
     archive: Path,
@@ -194,10 +204,29 @@ def _import(
 ) -> tuple[int, int, int, int]:
     """Check and store every row in one transaction, committed when all are good:
     (rows, events added, already present, cases added); ImportFailed when a row
-    is bad, CaseworkError when SQLite cannot read or write the archive."""
-    problems: list[Problem] = []
+    is bad, CaseworkError when SQLite cannot read or write the archive.
+
+    A row's case is looked up (or added) as it is read; its event waits in a
+    batch of :data:`_BATCH`, inserted in one go. A batch in which any row is not
+    inserted (already stored, or clashing) is undone and inserted a row at a
+    time, so that each row gets the verdict it would get alone. Problems are
+    kept by row number, so that they are reported in the order of the file."""
+    found: list[tuple[int, Problem]] = []
     bad = n = added = present = cases_added = 0
     case_info: dict[str, tuple[str, str]] = {}
+    batch: list[tuple[int, str, dict[str, Any], Any]] = []
+
+    def flush() -> None:
+        nonlocal added, present, bad
+        stored, same, clashes = _insert(con, batch)
+        added += stored
+        present += same
+        bad += len(clashes)
+        found.extend(clashes)
+        found.sort(key=lambda f: f[0])
+        del found[MAX_PROBLEMS:]  # every row up to the batch's last has its verdict now
+        batch.clear()
+
     try:
         try:
             con.execute("BEGIN IMMEDIATE")
@@ -221,18 +250,18 @@ def _import(
                     problem = Problem(place, 0, *checked)
                 else:
                     values, procedure, title = checked
-                    problem, new_case, new_event = _store(
-                        con, place, values, procedure, title, case_info, row.keys()
-                    )
+                    problem, new_case = _case(con, place, values, procedure, title, case_info)
                     cases_added += new_case
-                    added += new_event
-                    present += problem is None and not new_event
+                    if problem is None:
+                        batch.append((n, place, values, row.keys()))
+                        if len(batch) >= _BATCH:
+                            flush()
             if problem is not None:
                 bad += 1
-                if len(problems) < MAX_PROBLEMS:
-                    problems.append(problem)
+                found.append((n, problem))
+        flush()
         if bad:
-            raise ImportFailed(problems, bad)
+            raise ImportFailed([p for _, p in found], bad)
         con.execute("COMMIT")
     except sqlite3.ProgrammingError:
         raise  # casework's own mistake
@@ -245,18 +274,40 @@ def _import(
     return n, added, present, cases_added
 
 
-def _store(
+def _insert(
+    con: sqlite3.Connection, batch: list[tuple[int, str, dict[str, Any], Any]]
+) -> tuple[int, int, list[tuple[int, Problem]]]:
+    """Insert a batch of checked rows: (events added, rows already stored,
+    clashes by row number)."""
+    if not batch:
+        return 0, 0, []
+    con.execute("SAVEPOINT batch")
+    if con.executemany(_INSERT, [_ROW(b[2]) for b in batch]).rowcount == len(batch):
+        con.execute("RELEASE batch")
+        return len(batch), 0, []
+    con.execute("ROLLBACK TO batch")  # one at a time: each row's own verdict
+    con.execute("RELEASE batch")
+    added = same = 0
+    clashes = []
+    for n, place, values, given in batch:
+        problem, new = _store(con, place, values, given)
+        added += new
+        same += problem is None and not new
+        if problem is not None:
+            clashes.append((n, problem))
+    return added, same, clashes
+
+
+def _case(
     con: sqlite3.Connection,
     place: str,
     values: dict[str, Any],
     procedure: str,
     title: str,
     case_info: dict[str, tuple[str, str]],
-    given: Any,
-) -> tuple[Problem | None, int, int]:
-    """Insert one checked row (and its case, when new): (a Problem when it clashes
-    with what the archive holds, cases added, events added). A row that is
-    already stored is compared on the columns the file ``given`` has."""
+) -> tuple[Problem | None, int]:
+    """A checked row's case, added when new: (a Problem when the row clashes with
+    it, cases added)."""
     case_id = values["case_id"]
     new_case = 0
     known = case_info.get(case_id)
@@ -281,7 +332,6 @@ def _store(
                 "expected one procedure per case",
             ),
             new_case,
-            0,
         )
     if title and known[1] != title:
         if known[1]:
@@ -293,13 +343,22 @@ def _store(
                     "expected the same title or none",
                 ),
                 new_case,
-                0,
             )
         # The one change an import makes to a stored case: a title it lacked.
         con.execute("UPDATE cases SET title = ? WHERE case_id = ?", (title, case_id))
         case_info[case_id] = (procedure, title)
-    if con.execute(_INSERT, values).rowcount == 1:
-        return None, new_case, 1
+    return None, new_case
+
+
+def _store(
+    con: sqlite3.Connection, place: str, values: dict[str, Any], given: Any
+) -> tuple[Problem | None, int]:
+    """Insert one checked row whose case is stored: (a Problem when it clashes
+    with what the archive holds, events added). A row that is already stored is
+    compared on the columns the file ``given`` has."""
+    case_id = values["case_id"]
+    if con.execute(_INSERT, _ROW(values)).rowcount == 1:
+        return None, 1
     stored = con.execute(
         f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE case_id = ? AND seq = ?",
         (case_id, values["seq"]),
@@ -319,7 +378,6 @@ def _store(
                 f"event id {values['event_id']!r} is already used in case {case_id!r} (seq {seq})",
                 "expected ids unique within a case",
             ),
-            new_case,
             0,
         )
     differs = [
@@ -334,10 +392,9 @@ def _store(
                 f"in this file) with another {', '.join(differs)}",
                 "expected the same row again or a new seq; rows imported are never changed",
             ),
-            new_case,
             0,
         )
-    return None, new_case, 0
+    return None, 0
 
 
 # -- replaying an archive ----------------------------------------------------------

@@ -17,6 +17,7 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -383,11 +384,16 @@ def ns_bounds(text: str, calendar: str) -> tuple[str | None, str | None]:
 
 
 _SEQ_EXPECTED = "expected 1, 2, 3, ... in the order of the case"
+_PLAIN_SEQ = re.compile("[1-9][0-9]{0,17}")
+_EVENT_KEYS = frozenset(EVENT_COLUMNS)
+_EMPTY: dict[str, Any] = dict.fromkeys(EVENT_COLUMNS, "")
 
 
 def _seq(value: Any) -> int | tuple[str, str]:
     """A row's seq as a number, or what is wrong with it. Only ASCII digits make
     a number (str.isdigit and int also take '٣', '²', '３')."""
+    if value.__class__ is str and _PLAIN_SEQ.fullmatch(value):
+        return int(value)  # the common case: 1 to 18 digits, less than MAX_SEQ
     if isinstance(value, str):
         text = value.strip()
         if text.isascii() and text.isdigit():
@@ -407,11 +413,26 @@ class RowChecker:
 
     def __init__(self, procedures: Mapping[str, Procedure]) -> None:
         self.procedures = procedures
+        # Each procedure's kinds, read once: Procedure.triggers makes them anew each time.
+        self._kinds = {pid: p.triggers for pid, p in procedures.items()}
 
     def check(self, row: Mapping[str, Any]) -> tuple[dict[str, Any], str, str] | tuple[str, str]:
         """(event values, procedure, title), or (what is wrong, what was expected)."""
-        values: dict[str, Any] = {}
-        for key in EVENT_COLUMNS:
+        # A row of text (every CSV row): only its own columns are read, and seq,
+        # the first that can then be wrong, is checked first; else column by column.
+        values: dict[str, Any] = _EMPTY.copy()
+        for key, value in row.items():
+            if key in _EVENT_KEYS:
+                if value.__class__ is not str:
+                    values = {}
+                    break
+                values[key] = value.strip()
+        if values:
+            seq = _seq(row.get("seq", ""))  # unstripped, as a message shows it
+            if isinstance(seq, tuple):
+                return seq
+            values["seq"] = seq
+        for key in EVENT_COLUMNS if not values else ():
             value = row.get(key, "")
             if value is None:
                 value = ""
@@ -448,7 +469,7 @@ class RowChecker:
         present = {k: v for k, v in values.items() if v != ""}
         broken = event_rules(
             {**present, "id": values["event_id"]},
-            kinds=self.procedures[procedure].triggers,
+            kinds=self._kinds[procedure],
             citation_required=False,
         )
         if broken:
