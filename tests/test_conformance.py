@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -215,3 +217,53 @@ class TestResults:
         lines = "".join(results_text(archive, book.procedures, ".jsonl", tally)).splitlines()
         assert len(lines) == 9
         assert json.loads(lines[0]) == next(iter(case_results(archive, book.procedures)))
+
+
+class TestCommandLine:
+    def test_stats_json_is_written_as_it_is_made(
+        self, cli: Callable[..., Any], archive: Path, book: Casebook
+    ) -> None:
+        """The streamed JSON is exactly the summary's JSON."""
+        result = cli("stats", "--db", str(archive), "--json")
+        assert (result.code, result.err) == (0, "")
+        expected = archive_stats(archive, book.procedures).to_mapping()
+        assert result.out == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"
+
+    def test_stats_json_of_an_empty_archive(self, cli: Callable[..., Any], tmp_path: Path) -> None:
+        from casework.analysis.archive import open_archive
+
+        open_archive(tmp_path / "empty.sqlite", create=True).close()
+        result = cli("stats", "--db", str(tmp_path / "empty.sqlite"), "--json")
+        assert result.code == 0
+        assert json.loads(result.out)["illegal"] == []
+        assert result.out.endswith('  "illegal": []\n}\n')
+
+    @pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+    def test_export_results(
+        self, suffix: str, cli: Callable[..., Any], archive: Path, book: Casebook
+    ) -> None:
+        target = archive.parent / f"results{suffix}"
+        result = cli("export", "--db", str(archive), "--results", str(target))
+        assert (result.code, result.err) == (0, "")
+        assert result.out == f"wrote {target} (9 cases)\n"
+        text = "".join(results_text(archive, book.procedures, suffix, {}))
+        assert target.read_text(encoding="utf-8") == text
+
+    def test_export_never_writes_over_the_archive(
+        self, cli: Callable[..., Any], archive: Path
+    ) -> None:
+        link = archive.parent / "results.csv"
+        link.symlink_to(archive)
+        before = archive.read_bytes()
+        result = cli("export", "--db", str(archive), "--results", str(link))
+        assert result.code == 1
+        assert "cannot export over a file this command reads" in result.err
+        assert archive.read_bytes() == before
+
+    def test_export_needs_one_output(self, cli: Callable[..., Any], archive: Path) -> None:
+        result = cli("export", "--db", str(archive), "--results", "r.txt")
+        assert result.code == 2
+        assert result.err.splitlines()[-1] == (
+            "casework export: argument --results: 'r.txt' does not end in .csv or .jsonl; "
+            "expected e.g. archive.csv"
+        )

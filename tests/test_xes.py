@@ -8,6 +8,7 @@ import sqlite3
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -349,3 +350,33 @@ class TestHostileXml:
             f"{log}:line 2: an event with more than 64 attributes; expected at most 64 "
             "attributes on an event"
         ]
+
+
+class TestCommandLine:
+    def test_export_then_import(self, cli: Any, tmp_path: Path) -> None:
+        first, second = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+        assert cli("import", str(SMALL), "--db", str(first)).code == 0
+        log = tmp_path / "a.xes"
+        result = cli("export", "--db", str(first), "--xes", str(log))
+        assert (result.code, result.err) == (0, "")
+        assert result.out == f"wrote {log} (XES: 6 traces, 17 events)\n"
+        assert log.read_text(encoding="utf-8") == "".join(xes_log(first))
+        assert cli("import", str(log), "--db", str(second)).code == 0
+        assert dump(second) == dump(first)
+
+    def test_a_failed_export_writes_nothing(self, cli: Any, tmp_path: Path, book: Casebook) -> None:
+        db = tmp_path / "a.sqlite"
+        source = tmp_path / "c.jsonl"
+        source.write_text(
+            '{"case_id": "c-1", "seq": 1, "event_id": "e1", "kind": "expel", '
+            '"summary": "bell \\u0007"}\n',
+            encoding="utf-8",
+        )
+        import_file(source, db, book.procedures)
+        result = cli("export", "--db", str(db), "--xes", str(tmp_path / "out.xes"), width=300)
+        assert (result.code, result.out) == (1, "")
+        assert result.err == (
+            f"casework: {db}: case 'c-1' event 'e1': summary holds the character U+0007, which "
+            "XML cannot hold; expected text an XES file can carry (nothing was written)\n"
+        )
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["a.sqlite", "c.jsonl"]

@@ -400,10 +400,19 @@ def stats(args: argparse.Namespace, io: Streams) -> int:
     with _progress(io.err, "replaying") as update:
         summary = archive_stats(args.db, procedures, top=args.top, progress=update)
     if args.json:
-        _json(io, summary.to_mapping())
+        from casework.cli.archive_out import stream_json  # a key at a time: no big string
+
+        stream_json(io.out, summary.parts())
     else:
         io.out.print(StatsView(summary, args.illegal))
     return EXIT_OK
+
+
+def export_archive(args: argparse.Namespace, io: Streams) -> int:
+    """``casework export --db ARCHIVE --xes FILE | --results FILE``."""
+    from casework.cli.archive_out import export_archive as write
+
+    return write(args, io.out, lambda: _procedures(args, io))
 
 
 #: Every command, by the name it is called by.
@@ -420,4 +429,5 @@ COMMANDS: dict[str, Handler] = {
     "browse": browse,
     "import": import_archive,
     "stats": stats,
+    "export": export_archive,
 }

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from casework import __version__
+from casework.cli.archive_out import output_file
 from casework.errors import InvalidUntil
 from casework.load.folder import find_scenarios
 from casework.model.dates import HistDate
@@ -197,10 +198,14 @@ def build_parser() -> Parser:
     p.add_argument("case", nargs="?", help="open this case or what-if (default: the list)")
 
     p = sub.add_parser(
-        "import", parents=[scen], help="import a CSV or JSON Lines file of events into an archive"
+        "import",
+        parents=[scen],
+        help="import a CSV, JSON Lines or XES file of events into an archive",
     )
     p.add_argument(
-        "file", metavar="FILE.csv|FILE.jsonl", help="one row per event (see README: Archives)"
+        "file",
+        metavar="FILE.csv|FILE.jsonl|FILE.xes",
+        help="one row (XES: one event) per event (see README: Archives)",
     )
     p.add_argument(
         "--db", required=True, metavar="ARCHIVE.sqlite", help="the archive (created when missing)"
@@ -222,6 +227,23 @@ def build_parser() -> Parser:
         default=20,
         metavar="N",
         help="how many illegal histories to show (default 20; --json shows all)",
+    )
+
+    p = sub.add_parser(
+        "export",
+        parents=[scen],
+        help="write an archive as an XES event log, or each case's result as CSV or JSON Lines",
+    )
+    p.add_argument("--db", required=True, metavar="ARCHIVE.sqlite", help="the archive")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument(
+        "--xes", type=output_file(".xes"), metavar="FILE.xes", help="an IEEE XES event log"
+    )
+    out.add_argument(
+        "--results",
+        type=output_file(".csv", ".jsonl"),
+        metavar="FILE.csv|FILE.jsonl",
+        help="each case: outcome, path, illegal step, smallest repair, days",
     )
     parser.commands = dict(sub.choices)
     return parser
