@@ -23,6 +23,9 @@ from casework import bundled_scenarios
 CORPUS = Path(__file__).parent / "malformed"
 
 EXPECTED = {
+    "case-lookalike-kind": [
+        "scenarios/cases/probe.toml:8: event 'expelled': unknown kind 'exp\\u0435l'; expected one of: vouch, intercede, keep, expel, expel_finally, appeal, refer, request_verification, request_information, schedule_hearing, cancel_hearing, reinstate, reinstate_as_member, reinstate_as_candidate, uphold, confirm_finally, annul, background",
+    ],
     "case-account-of-unknown": [
         "scenarios/cases/probe.toml:14: event 'expelled': account_of 'trotsky' is not in people.toml; expected the id of the person whose account the source reports",
     ],

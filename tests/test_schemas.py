@@ -30,6 +30,7 @@ NEEDS_MORE = {
         "case-unknown-procedure",
         "case-unknown-recipient",
         "case-kind-unknown",
+        "case-lookalike-kind",
         "case-secondary-primary-source",
         "case-duplicate-event-id",
         "documents-missing-file",

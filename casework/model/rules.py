@@ -20,9 +20,10 @@ __all__ = ["event_rules", "is_id"]
 
 
 def _shown(value: object, limit: int = 60) -> str:
-    """A value from a file, quoted, cut to ``limit`` characters: a message stays one
-    readable line whatever a file holds."""
-    text = repr(value)
+    """A value from a file, quoted, cut to ``limit`` characters, anything not ASCII
+    escaped (a Cyrillic 'е' in a kind shows as \\u0435): a message stays one
+    readable line whatever a file holds, and a look-alike shows as one."""
+    text = ascii(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
