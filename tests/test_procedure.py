@@ -320,6 +320,36 @@ class TestReadingStatesAndHead:
             "scenarios/procedure.toml:13: state 'a' is defined twice; expected unique names"
         ]
 
+    def test_a_state_defined_twice_is_read_once(self, check: Callable[[str], list[str]]) -> None:
+        """The second definition is not read further: its own mistakes are not reported."""
+        assert check(HEAD + '\n[[states]]\nname = "a"\nfinal = "yes"\n' + GO) == [
+            "scenarios/procedure.toml:13: state 'a' is defined twice; expected unique names"
+        ]
+
+    @pytest.mark.parametrize("value", ["[]", "3"])
+    def test_an_empty_or_odd_list_of_states(
+        self, value: str, check: Callable[[str], list[str]]
+    ) -> None:
+        """states = [] or states = 3 is as if there were no [[states]]."""
+        text = f"states = {value}\n\n" + HEAD.split("\n[[states]]")[0] + GO
+        assert check(text) == [
+            "scenarios/procedure.toml: no [[states]] tables; expected at least one state",
+            "scenarios/procedure.toml:10: source state 'a' is not a state; expected one of: ",
+            "scenarios/procedure.toml:11: dest state 'b' is not a state; "
+            "expected one of:  (or internal = true)",
+            "scenarios/procedure.toml:6: initial state 'a' is not a state; expected one of: ",
+            "4 problems",
+        ]
+
+    @pytest.mark.parametrize("value", ["[]", "3"])
+    def test_an_empty_or_odd_list_of_transitions(
+        self, value: str, check: Callable[[str], list[str]]
+    ) -> None:
+        """transitions = [] or transitions = 3 is as if there were no [[transitions]]."""
+        assert check(f"transitions = {value}\n\n" + HEAD) == [
+            "scenarios/procedure.toml: no [[transitions]] tables; expected at least one transition"
+        ]
+
     def test_final_must_be_a_boolean(self, check: Callable[[str], list[str]]) -> None:
         """final = "yes" is refused at its line."""
         assert check(HEAD + '\n[[states]]\nname = "c"\nfinal = "yes"\n' + GO) == [
@@ -443,6 +473,17 @@ class TestRunner:
             "appealed",
             "intercession",
         ]
+
+    def test_a_state_only_a_diagram_cannot_hold(self) -> None:
+        """A state named 'note' (a Mermaid word) is refused for diagrams only: replay works."""
+        proc = Procedure(
+            "p",
+            "P",
+            "a",
+            (StateDef("a"), StateDef("note", final=True)),
+            (TransitionDef("go", ("a",), "note"),),
+        )
+        assert history_from_kinds(proc, ["go"]).outcome == "note"
 
     def test_try_fire(self) -> None:
         """try_fire says whether the kind was allowed; a refused one leaves the state."""
