@@ -30,7 +30,6 @@ from casework.testing import case_from_kinds, history_from_kinds
 from .conftest import edit
 from .test_bulk import procedures
 
-
 FIRST = Path(__file__).parent / "procedures" / "purge-1921-first.toml"
 
 
