@@ -13,8 +13,10 @@ from hypothesis import given, settings
 
 from casework import Casebook, Procedure, StateDef, TransitionDef
 from casework.analysis.paths import (
+    TooManyPaths,
     dead_ends,
     outcome_states,
+    paths_report,
     reachable_states,
     route,
     shortest_paths,
@@ -24,6 +26,7 @@ from casework.analysis.paths import (
     unreachable_states,
 )
 from casework.errors import UnknownName
+from casework.load.procedure_file import graph_problems
 from casework.model.procedure import Runner
 from casework.testing import case_from_kinds, history_from_kinds
 
@@ -794,3 +797,93 @@ class TestCountingAgreesWithListing:
                 expected[path.end] += 1
             counted = Search(p).count(Bound(10**6, 10**7))
             assert (counted.counts, counted.exact) == (expected, True)
+
+
+class TestLimitsAndCounts:
+    def test_a_limit_as_large_as_the_paths(self) -> None:
+        """limit=N with exactly N paths lists them; one fewer refuses, saying so."""
+        assert len(simple_paths(LOOPS, limit=2)) == 2
+        with pytest.raises(TooManyPaths) as err:
+            simple_paths(LOOPS, limit=1)
+        assert str(err.value) == (
+            "more than 1 simple paths from a to done; "
+            "expected at most as many as the limit (simple_paths(..., limit=N))"
+        )
+
+    def test_report_counts(self) -> None:
+        """Counts per outcome, the total to the ends asked for, 0 for an outcome no path has."""
+        report = paths_report(LOOPS)
+        assert (dict(report.counts), report.total, report.exact, report.truncated) == (
+            {"done": 2, "pending": 3},
+            2,
+            True,
+            False,
+        )
+        assert (report.count("done"), report.count("pending"), report.count("nothing")) == (
+            2,
+            3,
+            0,
+        )
+        assert "truncated" not in report.to_mapping()
+
+    def test_a_report_cut_at_its_limit(self) -> None:
+        """limit=1: one path listed, and the JSON says how many there are."""
+        report = paths_report(LOOPS, limit=1)
+        assert [p.triggers for p in report.paths] == [("start", "finish")]
+        assert (report.total, report.truncated) == (2, True)
+        assert report.to_mapping()["truncated"] == {
+            "limit": 1,
+            "listed": 1,
+            "total": 2,
+            "exact": True,
+            "looked_at": 5,
+            "counts": {"done": 2, "pending": 3},
+        }
+
+
+@pytest.fixture(name="messages", scope="module")
+def fixture_messages() -> dict[str, str]:
+    """The graph problems of a procedure with two traps off its way to done: from t,
+    twelve states s1..s12 (in a ring), reached in reverse file order; from u,
+    exactly ten, v1..v10 (in a ring)."""
+    ring = [f"s{i}" for i in range(1, 13)]
+    tens = [f"v{i}" for i in range(1, 11)]
+    states = (
+        StateDef("a"),
+        StateDef("t"),
+        *map(StateDef, ring),
+        StateDef("done", final=True),
+        StateDef("u"),
+        *map(StateDef, tens),
+    )
+    transitions = (
+        TransitionDef("go", ("a",), "done"),
+        TransitionDef("stray", ("a",), "t"),
+        *(TransitionDef(f"g{s}", ("t",), s) for s in reversed(ring)),
+        *(TransitionDef(f"n{s}", (s,), ring[(i + 1) % 12]) for i, s in enumerate(ring)),
+        TransitionDef("wander", ("a",), "u"),
+        *(TransitionDef(f"w{v}", ("u",), v) for v in tens),
+        *(TransitionDef(f"x{v}", (v,), tens[(i + 1) % 10]) for i, v in enumerate(tens)),
+    )
+    procedure = Procedure("p", "P", "a", states, transitions)
+    problems = [str(p) for p in graph_problems(procedure)]
+    return {p.split("'")[1]: p for p in problems}
+
+
+class TestTrapMessages:
+    """A trap's problem names at most ten of the states reachable from it."""
+
+    def test_more_than_ten(self, messages: dict[str, str]) -> None:
+        """Ten named, in file order, from the first eleven found; 'and others' for the rest."""
+        assert messages["t"] == (
+            "p: state 't' is a trap: from it only s2, s3, s4, s5, s6, s7, s8, s9, s10, s11 "
+            "and others can be reached, none an outcome; "
+            "expected a way on to an outcome state (done)"
+        )
+
+    def test_exactly_ten(self, messages: dict[str, str]) -> None:
+        """Exactly ten: all named, no 'and others'."""
+        assert messages["u"] == (
+            "p: state 'u' is a trap: from it only v1, v2, v3, v4, v5, v6, v7, v8, v9, v10 "
+            "can be reached, none an outcome; expected a way on to an outcome state (done)"
+        )
