@@ -10,9 +10,7 @@ which reads :func:`output_file`, stays quick to start.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 __all__ = ["export_archive", "output_file", "stream_json"]
@@ -39,6 +37,8 @@ def export_archive(
     export writes its files (whole or not at all; never over the archive),
     streamed from the archive; ``procedures()`` gives the procedures (results
     only). Prints what was written to the console ``out``; returns 0."""
+    from pathlib import Path
+
     from casework.views.export import write_text
     from casework.views.theme import plain
 
@@ -65,6 +65,8 @@ def stream_json(console: Any, parts: Iterable[tuple[str, Any]]) -> None:
     is an iterator is written as a list, an item at a time. UTF-8 where the
     output takes it (else ASCII with escapes); what acts on a terminal or hides
     is written as its \\u escape (the same data), as the other commands' JSON."""
+    import json
+
     from casework.views.theme import HIDDEN
 
     utf = console.encoding.lower().replace("_", "-").startswith("utf")
