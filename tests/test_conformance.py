@@ -267,3 +267,19 @@ class TestCommandLine:
             "casework export: argument --results: 'r.txt' does not end in .csv or .jsonl; "
             "expected e.g. archive.csv"
         )
+
+
+def test_a_results_cell_never_starts_a_spreadsheet_formula() -> None:
+    """An id like '=HYPERLINK(…)' reaches the CSV as text, apostrophe first."""
+    from casework.analysis.results import _cell
+
+    assert [_cell(v) for v in ("=SUM(A1)", "+1", "-x", "@a", "\tx", "x-1", None, 3)] == [
+        "'=SUM(A1)",
+        "'+1",
+        "'-x",
+        "'@a",
+        "'\tx",
+        "x-1",
+        "",
+        3,
+    ]

@@ -141,7 +141,7 @@ def results_text(
         tally["cases"] = n
         if suffix == ".csv":
             record["path"] = ";".join(record["path"])
-            writer.writerow(["" if v is None else v for v in record.values()])
+            writer.writerow([_cell(v) for v in record.values()])
         else:
             buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
         if n % 500 == 0:
@@ -149,3 +149,13 @@ def results_text(
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: a value that would start a formula
+    (=, +, -, @, a tab or a carriage return) gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
