@@ -19,6 +19,7 @@ __all__ = [
     "UnknownCase",
     "UnknownName",
     "UnknownWhatIf",
+    "file_kind",
 ]
 
 
@@ -62,6 +63,24 @@ def _did_you_mean(name: str, known: tuple[str, ...]) -> str:
     if not close:
         return ""
     return " (did you mean " + " or ".join(repr(c) for c in close) + "?)"
+
+
+def file_kind(mode: int) -> str:
+    """What a path's ``st_mode`` says it is, in words ('' for a regular file):
+    'folder', 'named pipe', 'socket', 'device', 'symlink loop' (a link that
+    ``realpath`` could not follow) or 'special file'."""
+    import stat
+
+    kinds = (
+        (stat.S_ISREG, ""),
+        (stat.S_ISLNK, "symlink loop"),
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISFIFO, "named pipe"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "device"),
+        (stat.S_ISBLK, "device"),
+    )
+    return next((name for test, name in kinds if test(mode)), "special file")
 
 
 class CaseworkError(Exception):

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import stat
 from pathlib import Path
 
 from casework.analysis.rows import EVENT_COLUMNS
-from casework.errors import CaseworkError, display_path
+from casework.errors import CaseworkError, display_path, file_kind
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -86,21 +85,6 @@ def shown(path: str | Path) -> str:
         return str(path)
 
 
-def _kind(mode: int) -> str:
-    """'' for a regular file; else what the file is."""
-    if stat.S_ISREG(mode):
-        return ""
-    if stat.S_ISDIR(mode):
-        return "folder"
-    if stat.S_ISFIFO(mode):
-        return "named pipe"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    return "special file"
-
-
 def check_path(p: Path, *, create: bool) -> bool:
     """Whether the archive ``p`` exists; a CaseworkError when ``p`` cannot be one:
     anything but a regular file (followed through links), a link to nothing, or
@@ -124,7 +108,7 @@ def check_path(p: Path, *, create: bool) -> bool:
         raise CaseworkError(
             f"{where}: cannot open the archive ({err.strerror}); {expected}"
         ) from None
-    kind = _kind(mode)
+    kind = file_kind(mode)
     if kind:
         raise CaseworkError(f"{where}: not a regular file (a {kind}); {expected}")
     return True

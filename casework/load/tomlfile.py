@@ -11,13 +11,12 @@ import bisect
 import itertools
 import os
 import re
-import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from casework.errors import CaseFileError, Problem, display_path
+from casework.errors import CaseFileError, Problem, display_path, file_kind
 from casework.model.evidence import Origin
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_DIGITS", "TomlFile", "read_text"]
@@ -39,7 +38,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     wait for a writer, and reading a device may never end.
     """
     try:
-        kind = _not_regular(os.stat(path).st_mode)
+        kind = file_kind(os.stat(path).st_mode)
         if kind:
             raise CaseFileError(_not_a_file(path, kind))
         # O_NONBLOCK: should the path have become a pipe since stat, open returns at once.
@@ -53,7 +52,7 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     with os.fdopen(fd, "rb") as f:
         try:
             info = os.fstat(f.fileno())
-            kind = _not_regular(info.st_mode)
+            kind = file_kind(info.st_mode)
             if kind:
                 raise CaseFileError(_not_a_file(path, kind))
             if info.st_size > max_bytes:
@@ -78,21 +77,6 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
                 "expected UTF-8 text",
             )
         ) from None
-
-
-def _not_regular(mode: int) -> str:
-    """'' for a regular file; else what the file is."""
-    if stat.S_ISREG(mode):
-        return ""
-    if stat.S_ISDIR(mode):
-        return "folder"
-    if stat.S_ISFIFO(mode):
-        return "named pipe"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "device"
-    return "special file"
 
 
 def _not_a_file(path: Path, kind: str) -> Problem:

@@ -30,7 +30,7 @@ from rich.style import Style
 from rich.terminal_theme import TerminalTheme
 from rich.theme import Theme
 
-from casework.errors import CaseworkError
+from casework.errors import CaseworkError, file_kind
 from casework.views.theme import THEME
 
 __all__ = ["FORMATS", "LIGHT", "UnknownFormat", "export", "write_text"]
@@ -261,9 +261,9 @@ def _recheck(path: Path, target: Path, inputs: set[tuple[int, int]]) -> None:
 
 
 def _check(path: Path, target: Path, info: os.stat_result, inputs: set[tuple[int, int]]) -> None:
-    kind = _kind(info.st_mode)
+    kind = file_kind(info.st_mode)
     if kind:
-        raise _refused(path, target, kind)
+        raise _refused(path, target, f"a {kind}")
     if (info.st_dev, info.st_ino) in inputs:
         raise _refused(
             path,
@@ -271,23 +271,6 @@ def _check(path: Path, target: Path, info: os.stat_result, inputs: set[tuple[int
             "a file this command reads",
             "expected a new file or a regular file other than its inputs",
         )
-
-
-def _kind(mode: int) -> str:
-    """'' for a regular file; else what the file is."""
-    if stat.S_ISREG(mode):
-        return ""
-    if stat.S_ISLNK(mode):  # realpath stops at a link only in a loop
-        return "a symlink loop"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
 
 
 def _refused(path: Path, target: Path, what: str, expected: str = _EXPECTED) -> CaseworkError:
