@@ -137,14 +137,18 @@ class _Reader:
             pending=self.problems,
         )
 
+    def _tables(self, name: str, rows: Any) -> list[Any]:
+        """``rows`` when they are an array of tables; else [] and a problem."""
+        if isinstance(rows, list):
+            return rows
+        self.problems.append(
+            self.toml.problem(f"{name} is not a list of tables", f"expected [[{name}]] tables")
+        )
+        return []
+
     def _edits(self, rows: Any) -> list[Edit]:
-        if not isinstance(rows, list):
-            self.problems.append(
-                self.toml.problem("edits is not a list of tables", "expected [[edits]] tables")
-            )
-            return []
         out: list[Edit] = []
-        for i, row in enumerate(rows):
+        for i, row in enumerate(self._tables("edits", rows)):
             before = len(self.problems)
             edit = self._edit(i, row)
             if edit is not None and len(self.problems) == before:
@@ -357,13 +361,8 @@ class _Reader:
         return events if ok else None
 
     def _rules(self, rows: Any) -> list[Rule]:
-        if not isinstance(rows, list):
-            self.problems.append(
-                self.toml.problem("rules is not a list of tables", "expected [[rules]] tables")
-            )
-            return []
         out: list[Rule] = []
-        for i, row in enumerate(rows):
+        for i, row in enumerate(self._tables("rules", rows)):
             label = f"rule {i + 1}"
             found = check_table(self.toml, row, _RULE_SCHEMA, table="rules", index=i, label=label)
             requires = row.get("requires", {}) if isinstance(row, Mapping) else {}
