@@ -26,7 +26,7 @@ from casework.analysis.paths import (
     unreachable_states,
 )
 from casework.errors import UnknownName
-from casework.load.procedure_file import graph_problems
+from casework.load.procedure_file import graph_problems, read_procedure
 from casework.model.procedure import Runner
 from casework.testing import case_from_kinds, history_from_kinds
 
@@ -868,6 +868,16 @@ def fixture_messages() -> dict[str, str]:
     procedure = Procedure("p", "P", "a", states, transitions)
     problems = [str(p) for p in graph_problems(procedure)]
     return {p.split("'")[1]: p for p in problems}
+
+
+class TestLowerBounds:
+    def test_a_count_covers_the_paths_listed(self, tmp_path: Path) -> None:
+        """When counting stops at its bound, a count is never below the number of
+        paths the listing found: 1,001 paths to s1 (counting alone saw fewer)."""
+        (tmp_path / "procedure.toml").write_text(complete_procedure(12), encoding="utf-8")
+        report = paths_report(read_procedure(tmp_path / "procedure.toml"), to="s1")
+        assert (len(report.paths), report.total, report.exact) == (1000, 1001, False)
+        assert report.truncated
 
 
 class TestTrapMessages:
