@@ -322,6 +322,9 @@ EXPECTED = {
         "jsonl-too-many-keys.jsonl:line 1: 100 keys, more than 64; expected columns case_id, seq, event_id, kind and any of: date, calendar, date_basis, actors, recipients, summary, source, locator, quote, basis, reasoning, note, account_of, refers_to, title, procedure",
         "1 bad row; nothing was imported",
     ],
+    "people-members-number": [
+        "scenarios/people.toml:53: person 'alliluyev-family': members is 1 (a number); expected a list of strings",
+    ],
     "people-level-not-listed": [
         "scenarios/people.toml:33: person 'central-purge-commission': level 'uyezd' is not known; expected one of: district, gubernia, central (or list it in levels = [...])",
         "scenarios/people.toml:167: relation 5: of 'central-purge-commission' is not in people.toml; expected the id of a person or body defined there",
@@ -342,6 +345,9 @@ EXPECTED = {
     ],
     "people-unknown-member": [
         "scenarios/people.toml:48: person 'alliluyev-family': member 'alliluyev-grandfather' is not in people.toml; expected the id of a person defined there",
+    ],
+    "procedure-source-not-a-name": [
+        "scenarios/procedure.toml:93: source state [1] is not a state; expected one of: appealed, expelled, expelled_finally, expulsion_annulled, expulsion_upheld, hearing_cancelled, hearing_scheduled, intercession, kept, member, referred, reinstated, reinstated_candidate, reinstated_member, verification_requested",
     ],
     "procedure-bad-requires": [
         "scenarios/procedure.toml:121: requires must map event kinds to counts; expected e.g. requires = { intercede = 2 }",

@@ -3,6 +3,7 @@ must lie inside the scenarios folder."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from casework.errors import CaseFileError, Problem
@@ -33,8 +34,9 @@ def safe_child(root: Path, relative: str) -> Path | None:
         return None
     candidate = root / relative
     try:
-        resolved = candidate.resolve()
-        if not resolved.is_relative_to(root.resolve()):
+        # realpath, not resolve: a symlink loop is refused here, not raised
+        resolved = Path(os.path.realpath(candidate))
+        if not resolved.is_relative_to(Path(os.path.realpath(root))):
             return None
     except OSError:
         return None

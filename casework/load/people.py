@@ -95,8 +95,9 @@ def read_people(path: Path, documents: Mapping[str, Document] | None = None) -> 
         if len(problems) == before:
             people[pid] = Person(**row)
     for i, row in enumerate(rows):
-        for member in row.get("members", []) if isinstance(row, dict) else []:
-            if member not in people:
+        members = row.get("members", []) if isinstance(row, dict) else []
+        for member in members if isinstance(members, list) else []:  # else: check_table's
+            if not isinstance(member, str) or member not in people:
                 problems.append(
                     toml.problem(
                         f"person {row.get('id')!r}: member {member!r} is not in people.toml",

@@ -209,7 +209,7 @@ class _Reader:
         self, name: Any, key: str, names: set[str], allowed: str, **where: Any
     ) -> bool:
         """True when ``name`` (a transition's source or dest) is a state; else says why."""
-        if name in names:
+        if isinstance(name, str) and name in names:
             return True
         # a lookalike of a state's name is told apart from it
         bad = name_problem(name, "state") if isinstance(name, str) and not name.isascii() else None
