@@ -14,6 +14,7 @@ its rows say what the edits did.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterator, Sequence
 from operator import attrgetter
 
@@ -55,7 +56,7 @@ def new_draft(events: Sequence[Event], base: str, work: int = 0) -> Draft:
     return _Listed(events, base) if work <= LIST_WORK else _Linked(events, base)
 
 
-class Draft:
+class Draft(ABC):
     """The events of a history while a what-if's edits are applied, in order.
 
     ``added`` maps the id of each event an edit added (and no later edit
@@ -99,23 +100,25 @@ class Draft:
 
     # -- reading (each kind of draft) -------------------------------------------
 
+    @abstractmethod
     def __contains__(self, event_id: object) -> bool:
-        raise NotImplementedError
+        """Whether an event with this id is in the draft."""
 
+    @abstractmethod
     def ids(self) -> Iterator[str]:
         """The ids of the events, in order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def ids_after(self, event_id: str) -> Iterator[str]:
         """The ids of the events after this one, in order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def events(self) -> list[Event]:
         """The events, in order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _get(self, event_id: str) -> Event | None:
-        raise NotImplementedError
+        """The event with this id (None when there is none)."""
 
     # -- reading ----------------------------------------------------------------
 
@@ -160,6 +163,7 @@ class Draft:
 
     # -- editing (each kind of draft) ---------------------------------------------
 
+    @abstractmethod
     def put(
         self,
         new: Sequence[Event],
@@ -171,19 +175,18 @@ class Draft:
         """Put ``new`` (checked already) just before or just after an event (at
         the end when neither is given); ``places`` are the base events they take
         the places of (none: inserted)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def drop(self, event_id: str) -> str | None:
         """Take an event out; return the base event whose place it took (None: none)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def swap(self, event_id: str, new: Event) -> None:
         """Put ``new`` in the place of an event: it takes the place that one took."""
-        raise NotImplementedError
 
+    @abstractmethod
     def revise(self, new: Event) -> None:
         """Change an event in place (same id, same place): a re-dating."""
-        raise NotImplementedError
 
     def cut_after(self, event_id: str) -> list[str | None]:
         """Drop every event after this one; return the places they took, in order."""
